@@ -1,0 +1,251 @@
+package content
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// Sanitize removes terminal control characters and escape sequences from s,
+// so text from a post (or a client) can never drive a reader's terminal.
+// Newlines and tabs are kept; everything else below U+0020, DEL, and the C1
+// controls (U+0080–U+009F) go, and so do whole ESC/CSI/OSC/DCS sequences
+// (introduced by ESC or by their C1 form, such as U+009B), not just their
+// introducer. A sequence never extends past the end of its line, so the line
+// count of s is kept. Invalid UTF-8 bytes are dropped.
+func Sanitize(s string) string {
+	if isClean(s) {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == 0x1b:
+				i = skipEscape(s, i+1)
+				continue
+			case c == '\n' || c == '\t':
+			case c < 0x20 || c == 0x7f:
+				i++
+				continue
+			}
+			b = append(b, c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			i++
+		case r >= 0x80 && r <= 0x9f:
+			i = skipC1(s, i+size, r)
+		default:
+			b = append(b, s[i:i+size]...)
+			i += size
+		}
+	}
+	return string(b)
+}
+
+// SanitizeLine is Sanitize for one-line values (titles, tags, user names):
+// newlines and tabs become spaces, and runs of spaces collapse.
+func SanitizeLine(s string) string {
+	s = Sanitize(s)
+	if isSingleSpaced(s) {
+		return s
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isSingleSpaced reports whether s is ASCII-spaced already: no leading or
+// trailing space, no tab or newline, no double space and nothing beyond
+// ASCII that strings.Fields could treat as a space.
+func isSingleSpaced(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		case c >= utf8.RuneSelf:
+			return false
+		}
+	}
+	return true
+}
+
+// skipEscape skips the escape sequence whose ESC was just before s[i] and
+// returns the index after it.
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch c := s[i]; {
+	case c == '[':
+		return skipCSI(s, i+1)
+	case c == ']' || c == 'P' || c == 'X' || c == '^' || c == '_':
+		return skipControlString(s, i+1)
+	case c >= 0x20 && c <= 0x2f: // intermediates, then a final byte
+		for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+			i++
+		}
+		if i < len(s) && s[i] >= 0x30 && s[i] <= 0x7e {
+			i++
+		}
+		return i
+	case c >= 0x30 && c <= 0x7e:
+		return i + 1
+	}
+	return i // ESC before a control or non-ASCII: drop the ESC alone
+}
+
+// skipCSI skips the parameters, intermediates and final byte of a CSI
+// sequence starting at s[i].
+func skipCSI(s string, i int) int {
+	for i < len(s) && s[i] >= 0x30 && s[i] <= 0x3f {
+		i++
+	}
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x2f {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+		i++
+	}
+	return i
+}
+
+// skipControlString skips the body of an OSC, DCS, SOS, PM or APC string up
+// to and including its terminator (BEL, ESC \ or U+009C). It stops before a
+// newline or another ESC, so a missing terminator costs at most the rest of
+// one line.
+func skipControlString(s string, i int) int {
+	for i < len(s) {
+		switch s[i] {
+		case 0x07:
+			return i + 1
+		case '\n':
+			return i
+		case 0x1b:
+			if i+1 < len(s) && s[i+1] == '\\' {
+				return i + 2
+			}
+			return i
+		case 0xc2:
+			if i+1 < len(s) && s[i+1] == 0x9c {
+				return i + 2
+			}
+		}
+		i++
+	}
+	return i
+}
+
+// skipC1 handles a C1 control r that ended just before s[i]: the
+// introducers of sequences take their sequence with them.
+func skipC1(s string, i int, r rune) int {
+	switch r {
+	case 0x9b: // CSI
+		return skipCSI(s, i)
+	case 0x90, 0x98, 0x9d, 0x9e, 0x9f: // DCS, SOS, OSC, PM, APC
+		return skipControlString(s, i)
+	}
+	return i
+}
+
+func isControl(r rune) bool {
+	switch {
+	case r == '\n' || r == '\t':
+		return false
+	case r < 0x20, r == 0x7f, r >= 0x80 && r <= 0x9f:
+		return true
+	}
+	return false
+}
+
+// isClean is the fast path: most posts hold no control characters at all.
+func isClean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+			return false
+		}
+		if c >= utf8.RuneSelf {
+			// Multi-byte: check the rune for C1 controls and invalid UTF-8.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 || isControl(r) {
+				return false
+			}
+			i += size - 1
+		}
+	}
+	return true
+}
+
+// dropControlRefs removes numeric character references (&#27; &#x9b;) that
+// name a control character: a Markdown renderer would decode them into the
+// very bytes Sanitize removed. &#9; and &#10; (tab, newline) stay.
+func dropControlRefs(s string) string {
+	i := strings.Index(s, "&#")
+	if i < 0 {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for i >= 0 {
+		end, r, ok := numericRef(s, i)
+		if ok && isControl(r) {
+			b = append(b, s[:i]...)
+			s = s[end:]
+		} else {
+			b = append(b, s[:i+2]...)
+			s = s[i+2:]
+		}
+		i = strings.Index(s, "&#")
+	}
+	return string(append(b, s...))
+}
+
+// numericRef parses "&#123;" or "&#x7b;" at s[i:], returning the index after
+// the semicolon and the character it names.
+func numericRef(s string, i int) (end int, r rune, ok bool) {
+	j := i + 2
+	hex := j < len(s) && (s[j] == 'x' || s[j] == 'X')
+	if hex {
+		j++
+	}
+	start := j
+	var v int64
+	for j < len(s) && j-start < 16 {
+		c := s[j]
+		var d int64
+		switch {
+		case c >= '0' && c <= '9':
+			d = int64(c - '0')
+		case hex && c >= 'a' && c <= 'f':
+			d = int64(c-'a') + 10
+		case hex && c >= 'A' && c <= 'F':
+			d = int64(c-'A') + 10
+		default:
+			goto done
+		}
+		if hex {
+			v = v*16 + d
+		} else {
+			v = v*10 + d
+		}
+		j++
+	}
+done:
+	if j == start || j >= len(s) || s[j] != ';' {
+		return 0, 0, false
+	}
+	if v > utf8.MaxRune {
+		return j + 1, utf8.RuneError, true
+	}
+	return j + 1, rune(v), true
+}

@@ -1,0 +1,231 @@
+// Package render turns posts into terminal text with glamour, once per
+// (post, width, style), and shares the result between every session.
+package render
+
+import (
+	"container/list"
+	"fmt"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"charm.land/glamour/v2"
+	"charm.land/glamour/v2/styles"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/content"
+)
+
+// Style is a glamour style family suited to the reader's terminal.
+type Style int
+
+const (
+	Dark    Style = iota // for dark backgrounds; the default when unknown
+	Light                // for light backgrounds
+	NoColor              // no colour at all, for NO_COLOR and dumb terminals
+)
+
+func (s Style) String() string {
+	switch s {
+	case Light:
+		return "light"
+	case NoColor:
+		return "no colour"
+	}
+	return "dark"
+}
+
+func (s Style) glamourName() string {
+	switch s {
+	case Light:
+		return styles.LightStyle
+	case NoColor:
+		return styles.NoTTYStyle
+	}
+	return styles.DarkStyle
+}
+
+// MinWidth is the narrowest width rendered; narrower requests get this.
+const MinWidth = 20
+
+// DefaultCacheBytes bounds the cache when Options.CacheBytes is zero.
+const DefaultCacheBytes = 64 << 20
+
+// Options configures a Renderer. The zero value is ready to use.
+type Options struct {
+	// CacheBytes bounds the memory held by rendered posts; the least recently
+	// used are dropped first. Zero means DefaultCacheBytes.
+	CacheBytes int64
+}
+
+// Renderer renders posts and caches the results. It is safe for concurrent
+// use; concurrent requests for the same key render once.
+type Renderer struct {
+	limit int64
+
+	mu       sync.Mutex
+	entries  map[key]*list.Element // of *entry
+	lru      *list.List            // front: most recently used
+	size     int64
+	inflight map[key]*call
+
+	hits, misses atomic.Int64
+}
+
+type key struct {
+	slug  string
+	sum   uint64 // of the Markdown, so a changed post never hits a stale entry
+	width int
+	style Style
+}
+
+type entry struct {
+	key  key
+	text string
+}
+
+type call struct {
+	done chan struct{}
+	text string
+	err  error
+}
+
+// New returns a Renderer.
+func New(opts Options) *Renderer {
+	limit := opts.CacheBytes
+	if limit <= 0 {
+		limit = DefaultCacheBytes
+	}
+	return &Renderer{
+		limit:    limit,
+		entries:  map[key]*list.Element{},
+		lru:      list.New(),
+		inflight: map[key]*call{},
+	}
+}
+
+func keyFor(p *content.Post, width int, style Style) key {
+	h := fnv.New64a()
+	h.Write([]byte(p.Body))
+	return key{slug: p.Slug, sum: h.Sum64(), width: max(width, MinWidth), style: style}
+}
+
+// Cached returns the post rendered at width in style if it is in the cache.
+// It never renders, so it is cheap enough for a UI's update loop.
+func (r *Renderer) Cached(p *content.Post, width int, style Style) (string, bool) {
+	k := keyFor(p, width, style)
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if el, ok := r.entries[k]; ok {
+		r.lru.MoveToFront(el)
+		return el.Value.(*entry).text, true
+	}
+	return "", false
+}
+
+// Render returns the post's body rendered for a terminal width columns wide
+// in style: every line fits in width columns (wide characters count two).
+func (r *Renderer) Render(p *content.Post, width int, style Style) (string, error) {
+	k := keyFor(p, width, style)
+	r.mu.Lock()
+	if el, ok := r.entries[k]; ok {
+		r.lru.MoveToFront(el)
+		r.mu.Unlock()
+		r.hits.Add(1)
+		return el.Value.(*entry).text, nil
+	}
+	if c, ok := r.inflight[k]; ok {
+		r.mu.Unlock()
+		<-c.done
+		r.hits.Add(1)
+		return c.text, c.err
+	}
+	c := &call{done: make(chan struct{})}
+	r.inflight[k] = c
+	r.mu.Unlock()
+	r.misses.Add(1)
+
+	c.text, c.err = renderMarkdown(p.Body, k.width, style)
+
+	r.mu.Lock()
+	delete(r.inflight, k)
+	if c.err == nil {
+		r.store(k, c.text)
+	}
+	r.mu.Unlock()
+	close(c.done)
+	if c.err != nil {
+		return "", fmt.Errorf("rendering %s: %w", p.Path, c.err)
+	}
+	return c.text, nil
+}
+
+// store adds an entry and evicts the least recently used past the limit.
+// r.mu must be held.
+func (r *Renderer) store(k key, text string) {
+	cost := int64(len(text)) + 64
+	if cost > r.limit {
+		return // larger than the whole cache: serve it, don't keep it
+	}
+	r.entries[k] = r.lru.PushFront(&entry{key: k, text: text})
+	r.size += cost
+	for r.size > r.limit {
+		el := r.lru.Back()
+		e := el.Value.(*entry)
+		r.lru.Remove(el)
+		delete(r.entries, e.key)
+		r.size -= int64(len(e.text)) + 64
+	}
+}
+
+// Stats is a snapshot of the cache's counters.
+type Stats struct {
+	Hits, Misses int64
+	Entries      int
+	Bytes        int64
+}
+
+// Stats returns the cache's counters.
+func (r *Renderer) Stats() Stats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return Stats{Hits: r.hits.Load(), Misses: r.misses.Load(), Entries: len(r.entries), Bytes: r.size}
+}
+
+// renderMarkdown renders with glamour and then makes sure no line is wider
+// than width: glamour's word wrap leaves long unbreakable words (URLs, code)
+// and some wide-character runs over the edge, which would make a terminal
+// wrap them and break the layout.
+func renderMarkdown(md string, width int, style Style) (string, error) {
+	tr, err := glamour.NewTermRenderer(
+		glamour.WithStandardStyle(style.glamourName()),
+		glamour.WithWordWrap(width-4), // document margin (2) on each side
+	)
+	if err != nil {
+		return "", err
+	}
+	// Tabs would be measured as zero columns wide yet drawn up to eight:
+	// expand them so widths add up (Markdown reads a tab as four spaces).
+	out, err := tr.Render(strings.ReplaceAll(md, "\t", "    "))
+	if err != nil {
+		return "", err
+	}
+	return fitLines(strings.Trim(out, "\n"), width), nil
+}
+
+// fitLines hard-wraps any line wider than width and trims trailing spaces
+// that glamour pads lines with.
+func fitLines(s string, width int) string {
+	lines := strings.Split(s, "\n")
+	out := make([]string, 0, len(lines))
+	for _, line := range lines {
+		if ansi.StringWidth(line) <= width {
+			out = append(out, line)
+			continue
+		}
+		wrapped := ansi.Hardwrap(line, width, true)
+		out = append(out, strings.Split(wrapped, "\n")...)
+	}
+	return strings.Join(out, "\n")
+}
