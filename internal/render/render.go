@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"charm.land/glamour/v2"
 	"charm.land/glamour/v2/styles"
@@ -57,12 +58,17 @@ type Options struct {
 	// CacheBytes bounds the memory held by rendered posts; the least recently
 	// used are dropped first. Zero means DefaultCacheBytes.
 	CacheBytes int64
+
+	// OnRender, when set, is told how long each glamour render (each cache
+	// miss) took, for metrics.
+	OnRender func(time.Duration)
 }
 
 // Renderer renders posts and caches the results. It is safe for concurrent
 // use; concurrent requests for the same key render once.
 type Renderer struct {
-	limit int64
+	limit    int64
+	onRender func(time.Duration)
 
 	mu       sync.Mutex
 	entries  map[key]*list.Element // of *entry
@@ -99,6 +105,7 @@ func New(opts Options) *Renderer {
 	}
 	return &Renderer{
 		limit:    limit,
+		onRender: opts.OnRender,
 		entries:  map[key]*list.Element{},
 		lru:      list.New(),
 		inflight: map[key]*call{},
@@ -146,7 +153,11 @@ func (r *Renderer) Render(p *content.Post, width int, style Style) (string, erro
 	r.mu.Unlock()
 	r.misses.Add(1)
 
+	start := time.Now()
 	c.text, c.err = renderMarkdown(p.Body, k.width, style)
+	if r.onRender != nil {
+		r.onRender(time.Since(start))
+	}
 
 	r.mu.Lock()
 	delete(r.inflight, k)
@@ -207,7 +218,7 @@ func renderMarkdown(md string, width int, style Style) (string, error) {
 	}
 	// Tabs would be measured as zero columns wide yet drawn up to eight:
 	// expand them so widths add up (Markdown reads a tab as four spaces).
-	out, err := tr.Render(strings.ReplaceAll(md, "\t", "    "))
+	out, err := tr.Render(escapeSingleTildes(strings.ReplaceAll(md, "\t", "    ")))
 	if err != nil {
 		return "", err
 	}
@@ -228,4 +239,61 @@ func fitLines(s string, width int) string {
 		out = append(out, strings.Split(wrapped, "\n")...)
 	}
 	return strings.Join(out, "\n")
+}
+
+// escapeSingleTildes keeps a lone "~" literal. GitHub's Markdown (and
+// glamour) read ~text~ as strikethrough, so "1~9장 … 10~14장" in the seed
+// post would lose its tildes and strike out the text between them; authors
+// who mean strikethrough write ~~text~~, which is left alone. Code blocks
+// and code spans are not touched.
+func escapeSingleTildes(md string) string {
+	if !strings.Contains(md, "~") {
+		return md
+	}
+	lines := strings.Split(md, "\n")
+	fence := ""
+	for i, line := range lines {
+		trimmed := strings.TrimLeft(line, " ")
+		if fence != "" {
+			if strings.HasPrefix(trimmed, fence) {
+				fence = ""
+			}
+			continue
+		}
+		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+			fence = trimmed[:3]
+			continue
+		}
+		if strings.HasPrefix(line, "    ") || !strings.Contains(line, "~") {
+			continue // indented code, or nothing to do
+		}
+		lines[i] = escapeLineTildes(line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+func escapeLineTildes(line string) string {
+	var b strings.Builder
+	inCode := false
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case c == '`':
+			inCode = !inCode
+		case c == '\\' && i+1 < len(line):
+			b.WriteByte(c)
+			i++
+			c = line[i]
+		case c == '~' && !inCode:
+			single := (i == 0 || line[i-1] != '~') && (i+1 == len(line) || line[i+1] != '~')
+			if single {
+				// An entity, not "\~": glamour prints backslash escapes as
+				// written.
+				b.WriteString("&#126;")
+				continue
+			}
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }

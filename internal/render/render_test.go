@@ -134,3 +134,28 @@ func BenchmarkCacheHit(b *testing.B) {
 		r.Render(p, 80, Dark)
 	}
 }
+
+func TestSingleTildesStayLiteral(t *testing.T) {
+	tests := []struct{ in, want, gone string }{
+		{"1~9장에서는, 10~14장에서는", "1~9장에서는, 10~14장에서는", ""},
+		{"~~struck~~ text", "struck text", "~"},
+		{"`a~b` and c~d", "a~b and c~d", ""},
+	}
+	for _, tt := range tests {
+		out, err := renderMarkdown(tt.in, 80, Dark)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := strings.Join(strings.Fields(ansi.Strip(out)), " ")
+		if !strings.Contains(plain, tt.want) {
+			t.Errorf("%q rendered as %q, want it to contain %q", tt.in, plain, tt.want)
+		}
+		if tt.gone != "" && strings.Contains(plain, tt.gone) {
+			t.Errorf("%q rendered as %q: %q should be gone", tt.in, plain, tt.gone)
+		}
+	}
+	code := "```\na~b\n```"
+	if got := escapeSingleTildes(code); got != code {
+		t.Errorf("code block changed: %q", got)
+	}
+}
