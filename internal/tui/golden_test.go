@@ -1,0 +1,112 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// The golden tests run the app in a real tea.Program drawing into a VT
+// emulator, type keys into the emulator, and compare the emulator's screen
+// with testdata/*.golden. Run "go test ./internal/tui -update" to rewrite
+// them after a deliberate change, and read the diff.
+
+var goldenSizes = [][2]int{{40, 20}, {120, 40}}
+
+func TestGoldenList(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1]})
+			s.golden("list_"+sizeName(size), "sshblog · 4 posts", "AWS in action")
+		})
+	}
+}
+
+func TestGoldenFilter(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1]})
+			s.waitFor("sshblog · 4 posts")
+			s.send("/", "a", "w", "s")
+			s.golden("filter_"+sizeName(size), "1 of 4 posts", "/ aws")
+		})
+	}
+}
+
+// The Korean seed post, opened from the list (it is the oldest, so last).
+func TestGoldenReader(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1]})
+			s.waitFor("sshblog · 4 posts")
+			s.send("G", keyEnter)
+			s.golden("reader_"+sizeName(size), "AWS in action 리뷰", "한빛출판사의", "0%  line")
+		})
+	}
+}
+
+// The tags screen, and the list after choosing a tag.
+func TestGoldenTags(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1]})
+			s.waitFor("sshblog · 4 posts")
+			s.send("t")
+			s.golden("tags_"+sizeName(size), "tags · 5 tags", "SSH")
+			s.send("j", keyEnter)
+			s.golden("taglist_"+sizeName(size), "tag: Review · 2 posts", "AWS in action")
+		})
+	}
+}
+
+// Reading at 120x40, scrolled down a little, then the window shrinks to
+// 40x20: the post is re-rendered at 40 columns near the same place.
+func TestGoldenResizeWhileReading(t *testing.T) {
+	s := startSession(t, Options{Width: 120, Height: 40})
+	s.waitFor("sshblog · 4 posts")
+	s.send("G", keyEnter)
+	s.waitFor("0%  line 35/")
+	s.send("j", "j", "j", "j", "j")
+	s.waitFor("line 40/")
+	s.resize(40, 20)
+	s.golden("resize_120x40_to_40x20", "AWS in action", "line ")
+	scr := s.term.screen()
+	for i, line := range strings.Split(scr, "\n") {
+		if w := ansi.StringWidth(line); w > 40 {
+			t.Errorf("line %d is %d columns after the resize: %q", i+1, w, line)
+		}
+	}
+	if strings.Contains(scr, " 0%  line") {
+		t.Errorf("reading position lost: back at the top after the resize:\n%s", scr)
+	}
+}
+
+func sizeName(size [2]int) string { return fmt.Sprintf("%dx%d", size[0], size[1]) }
+
+// Colour follows the client: a truecolor terminal gets colours, and the
+// same terminal with NO_COLOR in the session's environment gets none, in
+// the list and in a rendered post.
+func TestNoColorFromClientEnvironment(t *testing.T) {
+	for _, tc := range []struct {
+		env      []string
+		coloured bool
+	}{
+		{nil, true},
+		{[]string{"NO_COLOR=1"}, false},
+	} {
+		s := startSessionProfile(t, Options{Width: 80, Height: 24, Start: "reading-over-ssh"}, colorprofile.TrueColor, tc.env...)
+		hasColour := func(string) bool { return (s.term.coloured() > 0) == tc.coloured }
+		s.waitFor("ssh -p 23234 localhost", "line ")
+		if _, ok := s.poll(hasColour); !ok {
+			t.Errorf("env %v: coloured cells in the reader: %d, want coloured %v", tc.env, s.term.coloured(), tc.coloured)
+		}
+		s.send(keyEsc)
+		s.waitFor("sshblog · 4 posts")
+		if _, ok := s.poll(hasColour); !ok {
+			t.Errorf("env %v: coloured cells in the list: %d, want coloured %v", tc.env, s.term.coloured(), tc.coloured)
+		}
+	}
+}

@@ -1,0 +1,307 @@
+package tui
+
+import (
+	"io"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/sshblog/sshblog/internal/content"
+)
+
+// dateLayout is how dates are shown everywhere.
+const dateLayout = "2006-01-02"
+
+// postItem is a post as a row of the list. The filter text is built once:
+// title, tags and description, one per line (wordFilter matches the first
+// line, the title, more loosely), so that "/" finds a post by any of them.
+type postItem struct {
+	post   *content.Post
+	filter string
+	// Rune offset of the description inside filter (the title is at 0), to
+	// underline the characters the filter matched.
+	descStart int
+}
+
+func newPostItem(p *content.Post) postItem {
+	tags := strings.Join(p.Tags, " ")
+	return postItem{
+		post:      p,
+		filter:    p.Title + "\n" + tags + "\n" + p.Description,
+		descStart: utf8.RuneCountInString(p.Title + "\n" + tags + "\n"),
+	}
+}
+
+func (i postItem) FilterValue() string { return i.filter }
+
+// postDelegate draws a post as three lines: title, date and tags, and the
+// description. It reads the shared styles through a pointer so that a
+// colour switch (light background, NO_COLOR) reaches it.
+type postDelegate struct{ st *styles }
+
+func (d postDelegate) Height() int                         { return 3 }
+func (d postDelegate) Spacing() int                        { return 1 }
+func (d postDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+func (d postDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
+	it, ok := item.(postItem)
+	if !ok || m.Width() <= 0 {
+		return
+	}
+	st := d.st
+	p := it.post
+	width := m.Width()
+	textWidth := max(0, width-2) // the bar or two spaces come first
+
+	filtering := m.FilterState() == list.Filtering
+	selected := index == m.Index() && !filtering
+	dimmed := filtering && m.FilterValue() == ""
+
+	var matches []int
+	if m.FilterState() != list.Unfiltered {
+		matches = m.MatchesForItem(index) // rune offsets: see wordFilter
+	}
+
+	titleStyle, metaStyle, descStyle := st.rowTitle, st.rowMeta, st.rowDesc
+	if selected {
+		titleStyle = st.rowTitleSel
+	}
+	if dimmed {
+		titleStyle, metaStyle, descStyle = st.dim, st.dim, st.dim
+	}
+
+	title := highlight(truncate(p.Title, textWidth), matches, 0, titleStyle, st.match)
+	meta := p.Date.Format(dateLayout)
+	if len(p.Tags) > 0 {
+		meta += " · #" + strings.Join(p.Tags, " #")
+	}
+	meta = metaStyle.Render(truncate(meta, textWidth))
+	desc := highlight(truncate(p.Description, textWidth), matches, it.descStart, descStyle, st.match)
+
+	prefix := "  "
+	if selected {
+		prefix = st.bar.Render("┃") + " "
+	}
+	if width < 2 {
+		prefix = ""
+	}
+	_, _ = io.WriteString(w, prefix+title+"\n"+prefix+meta+"\n"+prefix+desc)
+}
+
+// highlight styles text (a plain, already truncated string that starts at
+// rune offset start of the filter text) with base, and the matched runes
+// with base plus match.
+func highlight(text string, matches []int, start int, base, match lipgloss.Style) string {
+	n := utf8.RuneCountInString(text)
+	var local []int
+	for _, m := range matches {
+		if m >= start && m < start+n {
+			local = append(local, m-start)
+		}
+	}
+	if len(local) == 0 {
+		return base.Render(text)
+	}
+	return lipgloss.StyleRunes(text, local, base.Inherit(match), base)
+}
+
+// postList is the home screen: the posts, newest first, optionally only
+// those with one tag, filtered as the reader types.
+type postList struct {
+	keys listKeyMap
+	list list.Model
+	st   *styles
+	blog *content.Blog
+	tag  string // "" means every post
+
+	width, height int
+}
+
+func newPostList(blog *content.Blog, st *styles) postList {
+	l := list.New(nil, postDelegate{st: st}, 0, 0)
+	l.SetShowTitle(false)
+	l.SetShowFilter(false) // drawn by postList, under its header
+	l.SetShowStatusBar(false)
+	l.SetShowHelp(false)
+	l.SetStatusBarItemName("post", "posts")
+	l.KeyMap = bubblesListKeyMap()
+	l.DisableQuitKeybindings()
+	l.Filter = wordFilter
+	l.FilterInput.Prompt = "/ "
+	pl := postList{keys: newListKeyMap(), list: l, st: st, blog: blog}
+	pl.applyStyles()
+	pl.setTag("", nil)
+	return pl
+}
+
+// applyStyles copies the shared styles into the bubbles list, which keeps
+// its own copies.
+func (l *postList) applyStyles() {
+	applyListStyles(&l.list, l.st)
+}
+
+func applyListStyles(m *list.Model, st *styles) {
+	ls := list.DefaultStyles(!st.noColor)
+	ls.NoItems = st.muted
+	ls.PaginationStyle = lipgloss.NewStyle()
+	ls.ArabicPagination = st.muted
+	// Different dots, not only different colours: without colour the page
+	// shown must still stand out.
+	ls.ActivePaginationDot = st.muted.SetString("•")
+	ls.InactivePaginationDot = st.faint.SetString("·")
+	m.Styles = ls
+	m.Paginator.ActiveDot = ls.ActivePaginationDot.String()
+	m.Paginator.InactiveDot = ls.InactivePaginationDot.String()
+	m.FilterInput.SetStyles(st.filterInputStyles())
+}
+
+// setTag shows only the posts with tag ("" for all of them), clearing any
+// typed filter, and selects keep if it is among them.
+func (l *postList) setTag(tag string, keep *content.Post) tea.Cmd {
+	l.tag = tag
+	l.list.ResetFilter()
+	posts := l.blog.Posts()
+	if tag != "" {
+		posts = l.blog.Tagged(tag)
+	}
+	items := make([]list.Item, len(posts))
+	for i, p := range posts {
+		items[i] = newPostItem(p)
+	}
+	cmd := l.list.SetItems(items)
+	l.list.ResetSelected()
+	l.selectPost(keep)
+	return cmd
+}
+
+func (l *postList) setSize(width, height int) {
+	l.width, l.height = width, height
+	g := gutter(width)
+	// Two lines go to the header and the filter line.
+	l.list.SetSize(max(0, width-g), max(0, height-2))
+	prompt := lipgloss.Width(l.list.FilterInput.Prompt)
+	l.list.FilterInput.SetWidth(max(1, width-2*g-prompt-1))
+}
+
+// typing reports whether the reader is typing a filter: every key then
+// belongs to the filter input.
+func (l *postList) typing() bool { return l.list.SettingFilter() }
+
+// visible is the posts as the list shows them, in order.
+func (l *postList) visible() []*content.Post {
+	items := l.list.VisibleItems()
+	out := make([]*content.Post, 0, len(items))
+	for _, it := range items {
+		if pi, ok := it.(postItem); ok {
+			out = append(out, pi.post)
+		}
+	}
+	return out
+}
+
+func (l *postList) selected() *content.Post {
+	if it, ok := l.list.SelectedItem().(postItem); ok {
+		return it.post
+	}
+	return nil
+}
+
+// selectPost moves the selection to p if the list shows it.
+func (l *postList) selectPost(p *content.Post) bool {
+	if p == nil {
+		return false
+	}
+	for i, q := range l.visible() {
+		if q == p {
+			l.list.Select(i)
+			return true
+		}
+	}
+	return false
+}
+
+// updateKeys enables the app's bindings that make sense in the list's
+// current state, so that the help shows only what works.
+func (l *postList) updateKeys() {
+	typing := l.typing()
+	l.keys.Open.SetEnabled(!typing && l.selected() != nil)
+	l.keys.Tags.SetEnabled(!typing && len(l.blog.Tags()) > 0)
+	l.keys.AllPosts.SetEnabled(!typing && l.tag != "" && l.list.FilterState() == list.Unfiltered)
+	l.keys.Quit.SetEnabled(!typing)
+}
+
+func (l *postList) update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	l.list, cmd = l.list.Update(msg)
+	l.updateKeys()
+	return cmd
+}
+
+// counts is the header's "7 posts", "3 of 7 posts" or "tag: Go · 2 posts".
+func (l *postList) counts() string {
+	total := len(l.list.Items())
+	shown := len(l.list.VisibleItems())
+	s := plural(total, "post", "posts")
+	if l.list.FilterState() != list.Unfiltered && l.list.FilterValue() != "" {
+		s = strconv.Itoa(shown) + " of " + s
+	}
+	if l.tag != "" {
+		s = "tag: " + l.tag + " · " + s
+	}
+	return s
+}
+
+// view draws the list screen without the help bar, width x height.
+func (l *postList) view(blogName, notice string) string {
+	st := l.st
+	g := gutter(l.width)
+	inner := max(0, l.width-2*g)
+
+	header := st.name.Render(blogName) + st.muted.Render(" · "+l.counts())
+	var sub string
+	switch {
+	case l.typing():
+		sub = l.list.FilterInput.View()
+	case l.list.FilterState() == list.FilterApplied:
+		sub = st.filterPrompt.Render("/ ") + st.muted.Render(l.list.FilterValue())
+	case notice != "":
+		sub = st.notice.Render(notice)
+	}
+
+	var body string
+	switch {
+	case len(l.list.Items()) == 0:
+		body = st.muted.Render("No posts yet.")
+	case len(l.list.VisibleItems()) == 0 && l.list.FilterValue() != "":
+		body = st.muted.Render("No post matches “" + l.list.FilterValue() + "”.")
+	default:
+		body = l.list.View()
+	}
+	return fit(indent(truncate(header, inner), g)+"\n"+
+		indent(truncate(sub, inner), g)+"\n"+
+		indent(body, g), l.width, l.height)
+}
+
+// ShortHelp and FullHelp make postList a help.KeyMap: the help bar is built
+// from the bindings that are enabled right now.
+func (l *postList) ShortHelp() []key.Binding {
+	k := l.list.KeyMap
+	return []key.Binding{
+		l.keys.Open, k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering,
+		l.keys.Tags, l.keys.AllPosts, l.keys.Quit, k.CursorUp, k.CursorDown,
+	}
+}
+
+func (l *postList) FullHelp() [][]key.Binding {
+	k := l.list.KeyMap
+	return [][]key.Binding{
+		{k.CursorUp, k.CursorDown, k.NextPage, k.PrevPage, k.GoToStart, k.GoToEnd},
+		{l.keys.Open, k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering},
+		{l.keys.Tags, l.keys.AllPosts, l.keys.Quit},
+	}
+}

@@ -1,0 +1,566 @@
+// Package tui is the blog's terminal interface: a Bubble Tea program that
+// lists the posts, reads them, and browses them by tag, inside an SSH
+// session.
+package tui
+
+import (
+	"slices"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/render"
+)
+
+// Options configures a Model.
+type Options struct {
+	Blog     *content.Blog
+	Renderer *render.Renderer
+	// Width and Height are the initial window; <= 0 means 80x24.
+	Width, Height int
+	// Style is the initial glamour style; Dark when unknown. NoColor keeps
+	// the whole interface colourless.
+	Style render.Style
+	// Start is an optional deep link: a post's slug, or "tag/NAME". Empty
+	// means the home list. It comes from the client: it is sanitized before
+	// it is shown.
+	Start string
+	// OnOpen, when set, is called each time the reader opens a post (for
+	// view counts). It runs in Update, so it must be quick.
+	OnOpen func(*content.Post)
+}
+
+type screen int
+
+const (
+	screenList screen = iota
+	screenReader
+	screenTags
+)
+
+// Model is the whole app. It implements tea.Model; its Update never blocks.
+type Model struct {
+	blog     *content.Blog
+	renderer *render.Renderer
+
+	width, height int
+	style         render.Style // the glamour style posts are rendered in
+	noColor       bool         // NO_COLOR or Style NoColor: no colour anywhere
+	st            *styles      // shared by every component
+
+	screen screen
+	list   postList
+	reader reader
+	tags   tagList
+
+	keys     globalKeyMap
+	help     help.Model
+	showHelp bool
+	bodyH    int    // screen height given out by the last layout
+	notice   string // shown once on the list, e.g. for a broken deep link
+	banner   string // a NoticeMsg, shown on every screen until replaced
+	onOpen   func(*content.Post)
+
+	startCmd tea.Cmd // the first render of a deep-linked post
+}
+
+var _ tea.Model = (*Model)(nil)
+
+// New builds the app for one session.
+func New(opts Options) *Model {
+	blog := opts.Blog
+	if blog == nil {
+		blog = &content.Blog{Name: "sshblog"}
+	}
+	r := opts.Renderer
+	if r == nil {
+		r = render.New(render.Options{})
+	}
+	style := opts.Style
+	if style != render.Light && style != render.NoColor {
+		style = render.Dark
+	}
+	m := &Model{
+		blog:     blog,
+		renderer: r,
+		style:    style,
+		noColor:  style == render.NoColor,
+		keys:     newGlobalKeyMap(),
+		help:     help.New(),
+	}
+	st := newStyles(style != render.Light, m.noColor)
+	m.st = &st
+	m.help.Styles = st.help
+	m.list = newPostList(blog, m.st)
+	m.reader = newReader(r, m.st, style)
+	m.tags = newTagList(m.st)
+	m.width, m.height = sanitizeSize(opts.Width, opts.Height)
+	m.layout()
+	m.onOpen = opts.OnOpen
+	m.startCmd = m.start(cleanLink(opts.Start))
+	return m
+}
+
+// cleanLink makes a client's deep link safe to show back: no control
+// characters, at most 100 runes.
+func cleanLink(link string) string {
+	link = content.SanitizeLine(link)
+	if r := []rune(link); len(r) > 100 {
+		link = string(r[:100]) + "…"
+	}
+	return link
+}
+
+// sanitizeSize replaces a missing or nonsensical window size by the default.
+func sanitizeSize(w, h int) (int, int) {
+	if w <= 0 {
+		w = defaultWidth
+	}
+	if h <= 0 {
+		h = defaultHeight
+	}
+	return w, h
+}
+
+// start follows a deep link: "tag/NAME" shows that tag's posts, anything
+// else is a post's slug. An unknown link lands on the home list with a note.
+func (m *Model) start(link string) tea.Cmd {
+	if link == "" {
+		return nil
+	}
+	if name, ok := strings.CutPrefix(link, "tag/"); ok {
+		if tag, ok := m.blog.Tag(name); ok {
+			m.list.setTag(tag.Name, nil)
+			m.list.updateKeys()
+			return nil
+		}
+		m.notice = "No tag named “" + name + "”."
+		return nil
+	}
+	if p, ok := m.blog.Post(link); ok {
+		m.list.selectPost(p)
+		return m.openPost(p)
+	}
+	m.notice = "No post named “" + link + "”."
+	return nil
+}
+
+// Init asks the terminal for its background colour, to choose light or dark
+// styles; until it answers (and if it never does) the styles stay dark.
+func (m *Model) Init() tea.Cmd {
+	cmd := m.startCmd
+	m.startCmd = nil
+	return tea.Batch(tea.RequestBackgroundColor, cmd)
+}
+
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	cmd := m.update(msg)
+	// The full help grows and shrinks with the bindings enabled; give the
+	// screen the room that is left.
+	if body, _, _ := m.split(); body != m.bodyH {
+		cmd = tea.Batch(cmd, m.layout())
+	}
+	return m, cmd
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = sanitizeSize(msg.Width, msg.Height)
+		return m.layout()
+
+	case NoticeMsg:
+		m.banner = strings.TrimSpace(string(msg))
+		return m.layout()
+
+	case tea.BackgroundColorMsg:
+		if m.noColor {
+			return nil
+		}
+		return m.setColors(msg.IsDark(), false)
+
+	case tea.EnvMsg:
+		// NO_COLOR is the client's wish (sent over SSH), not the server's.
+		if msg.Getenv("NO_COLOR") != "" && !m.noColor {
+			return m.setColors(true, true)
+		}
+		return nil
+
+	case renderedMsg:
+		cmd := m.reader.update(msg)
+		if cmd == nil && msg.key == m.reader.want() {
+			cmd = m.prefetchNext()
+		}
+		return cmd
+
+	case tea.KeyPressMsg:
+		return m.handleKey(msg)
+
+	case tea.MouseWheelMsg:
+		if m.screen == screenReader {
+			return m.reader.update(msg)
+		}
+		return nil
+
+	case list.FilterMatchesMsg:
+		// Filter results come back asynchronously; they belong to whichever
+		// list is on screen and filtering.
+		switch {
+		case m.screen == screenList && m.list.list.FilterState() != list.Unfiltered:
+			return m.list.update(msg)
+		case m.screen == screenTags && m.tags.list.FilterState() != list.Unfiltered:
+			return m.tags.update(msg)
+		}
+		return nil
+	}
+
+	// Anything else (the filter input's own messages) goes to the list
+	// being typed into.
+	switch {
+	case m.screen == screenList && m.list.typing():
+		return m.list.update(msg)
+	case m.screen == screenTags && m.tags.typing():
+		return m.tags.update(msg)
+	}
+	return nil
+}
+
+// handleKey routes a key press to the screen on display.
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return tea.Quit
+	}
+	m.notice = ""
+	switch m.screen {
+	case screenList:
+		return m.listKey(msg)
+	case screenReader:
+		return m.readerKey(msg)
+	case screenTags:
+		return m.tagsKey(msg)
+	}
+	return nil
+}
+
+func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
+	l := &m.list
+	if l.typing() {
+		return l.update(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		return m.toggleHelp()
+	case key.Matches(msg, l.keys.Quit):
+		return tea.Quit
+	case key.Matches(msg, l.keys.Open):
+		if p := l.selected(); p != nil {
+			return m.openPost(p)
+		}
+		return nil
+	case key.Matches(msg, l.keys.Tags):
+		cmd := m.tags.show(m.blog.Tags(), nil, screenList, l.tag)
+		return tea.Batch(cmd, m.setScreen(screenTags))
+	case key.Matches(msg, l.keys.AllPosts):
+		cmd := l.setTag("", l.selected())
+		l.updateKeys()
+		return cmd
+	}
+	return l.update(msg)
+}
+
+func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
+	r := &m.reader
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		return m.toggleHelp()
+	case key.Matches(msg, r.keys.Back):
+		m.list.selectPost(r.post)
+		m.list.updateKeys()
+		return m.setScreen(screenList)
+	case key.Matches(msg, r.keys.Next, r.keys.Prev):
+		next, prev := neighbours(m.readingOrder(), r.post)
+		p := next
+		if key.Matches(msg, r.keys.Prev) {
+			p = prev
+		}
+		if p == nil {
+			return nil
+		}
+		m.list.selectPost(p)
+		return m.openPost(p)
+	case key.Matches(msg, r.keys.Tags):
+		var tags []content.Tag
+		for _, name := range r.post.Tags {
+			if t, ok := m.blog.Tag(name); ok {
+				tags = append(tags, t)
+			}
+		}
+		cmd := m.tags.show(tags, r.post, screenReader, "")
+		return tea.Batch(cmd, m.setScreen(screenTags))
+	}
+	return r.update(msg)
+}
+
+func (m *Model) tagsKey(msg tea.KeyPressMsg) tea.Cmd {
+	t := &m.tags
+	if t.typing() {
+		return t.update(msg)
+	}
+	switch {
+	case key.Matches(msg, m.keys.Help):
+		return m.toggleHelp()
+	case key.Matches(msg, t.list.KeyMap.ClearFilter):
+		// esc clears an applied filter before it goes back.
+		return t.update(msg)
+	case key.Matches(msg, t.keys.Back):
+		return m.setScreen(t.from)
+	case key.Matches(msg, t.keys.Choose):
+		tag, ok := t.selected()
+		if !ok {
+			return nil
+		}
+		keep := m.list.selected()
+		if t.from == screenReader {
+			keep = m.reader.post
+		}
+		cmd := m.list.setTag(tag.Name, keep)
+		m.list.updateKeys()
+		return tea.Batch(cmd, m.setScreen(screenList))
+	}
+	return t.update(msg)
+}
+
+// readingOrder is the order n and p follow: the list as it is shown, or the
+// whole blog when the post being read is not in it.
+func (m *Model) readingOrder() []*content.Post {
+	order := m.list.visible()
+	for _, p := range order {
+		if p == m.reader.post {
+			return order
+		}
+	}
+	return m.blog.Posts()
+}
+
+// openPost shows p in the reader: at once when it is already rendered,
+// otherwise with a placeholder until the render arrives.
+func (m *Model) openPost(p *content.Post) tea.Cmd {
+	if m.onOpen != nil {
+		m.onOpen(p)
+	}
+	m.reader.open(p)
+	m.reader.updateKeys(m.readingOrder())
+	cmd := m.setScreen(screenReader)
+	if cmd == nil {
+		cmd = m.prefetchNext() // already rendered: warm the next one now
+	}
+	return cmd
+}
+
+// prefetchNext renders the post n would open, in the background, so that
+// reading on is instant.
+func (m *Model) prefetchNext() tea.Cmd {
+	if m.reader.post == nil {
+		return nil
+	}
+	next, _ := neighbours(m.readingOrder(), m.reader.post)
+	if next == nil {
+		return nil
+	}
+	k := m.reader.want()
+	k.slug = next.Slug
+	return prefetchCmd(m.renderer, next, k)
+}
+
+func (m *Model) setScreen(s screen) tea.Cmd {
+	m.screen = s
+	return m.layout()
+}
+
+func (m *Model) toggleHelp() tea.Cmd {
+	m.showHelp = !m.showHelp
+	return m.layout()
+}
+
+// setColors switches between dark, light and colourless styles and
+// re-renders the open post to match.
+func (m *Model) setColors(isDark, noColor bool) tea.Cmd {
+	m.noColor = noColor
+	style := render.Dark
+	switch {
+	case noColor:
+		style = render.NoColor
+	case !isDark:
+		style = render.Light
+	}
+	*m.st = newStyles(isDark, noColor)
+	m.help.Styles = m.st.help
+	m.list.applyStyles()
+	m.tags.applyStyles()
+	if style == m.style {
+		return nil
+	}
+	m.style = style
+	m.reader.style = style
+	if m.screen == screenReader {
+		return m.reader.refresh()
+	}
+	return nil
+}
+
+// activeKeys is the help.KeyMap of the screen on display.
+func (m *Model) activeKeys() help.KeyMap {
+	switch m.screen {
+	case screenReader:
+		return &m.reader
+	case screenTags:
+		return &m.tags
+	}
+	return &m.list
+}
+
+func (m *Model) typing() bool {
+	return (m.screen == screenList && m.list.typing()) || (m.screen == screenTags && m.tags.typing())
+}
+
+// helpView is the help at the bottom: one line of the main keys, or every
+// key of the screen in columns when "?" was pressed. The "?" toggle is kept
+// at the right end of the line so that it is never cut off.
+func (m *Model) helpView() string {
+	g := gutter(m.width)
+	inner := max(0, m.width-2*g)
+	keys := m.activeKeys()
+	toggle := helpBinding(m.showHelp)
+	if m.showHelp {
+		groups := append(keys.FullHelp(), []key.Binding{toggle, m.keys.ForceQuit})
+		return indent(m.fullHelp(groups, inner), g)
+	}
+	short := keys.ShortHelp()
+	if m.typing() {
+		m.help.SetWidth(inner)
+		return indent(m.help.ShortHelpView(short), g)
+	}
+	m.help.SetWidth(0)
+	if all := m.help.ShortHelpView(append(slices.Clip(short), toggle)); lipgloss.Width(all) <= inner {
+		return indent(all, g)
+	}
+	// Not everything fits: cut the screen's keys, keep "?" at the right.
+	right := m.help.ShortHelpView([]key.Binding{toggle})
+	m.help.SetWidth(max(0, inner-lipgloss.Width(right)-2))
+	return indent(spread(m.help.ShortHelpView(short), right, inner), g)
+}
+
+// fullHelp lays the help columns side by side while they fit in width and
+// starts a new row of columns when they do not, so that narrow windows
+// still show every key (bubbles' help would cut the columns off).
+func (m *Model) fullHelp(groups [][]key.Binding, width int) string {
+	m.help.SetWidth(0)
+	var rows []string
+	var row [][]key.Binding
+	for _, g := range groups {
+		if !slices.ContainsFunc(g, key.Binding.Enabled) {
+			continue
+		}
+		try := append(slices.Clip(row), g)
+		if len(row) > 0 && lipgloss.Width(m.help.FullHelpView(try)) > width {
+			rows = append(rows, m.help.FullHelpView(row))
+			try = [][]key.Binding{g}
+		}
+		row = try
+	}
+	if len(row) > 0 {
+		rows = append(rows, m.help.FullHelpView(row))
+	}
+	return strings.Join(rows, "\n")
+}
+
+// layout gives each screen the room left by the help, and returns the
+// render command a resized reader may need.
+func (m *Model) layout() tea.Cmd {
+	bodyH, _, _ := m.split()
+	m.bodyH = bodyH
+	m.list.setSize(m.width, bodyH)
+	m.list.updateKeys()
+	m.tags.setSize(m.width, bodyH)
+	m.tags.updateKeys()
+	m.reader.setSize(m.width, bodyH)
+	if m.screen == screenReader {
+		return m.reader.refresh()
+	}
+	return nil
+}
+
+// split divides the height between the screen, the banner and the help
+// below it.
+func (m *Model) split() (body, bannerH, helpH int) {
+	helpH = 1
+	if m.showHelp {
+		helpH = lipgloss.Height(m.helpView()) + 1 // a blank line above
+	}
+	// The screen keeps at least a few lines; one-line windows get no help.
+	helpH = max(0, min(helpH, m.height-3))
+	if m.height < 3 {
+		helpH = 0
+	}
+	if m.banner != "" {
+		bannerH = min(strings.Count(m.bannerView(), "\n")+1, max(0, m.height-helpH-1))
+	}
+	return m.height - helpH - bannerH, bannerH, helpH
+}
+
+// bannerView is the NoticeMsg, wrapped to the window, at most three lines.
+func (m *Model) bannerView() string {
+	g := gutter(m.width)
+	inner := max(1, m.width-2*g)
+	lines := strings.Split(ansi.Wordwrap(m.banner, inner, ""), "\n")
+	if len(lines) > 3 {
+		lines = lines[:3]
+	}
+	for i, line := range lines {
+		lines[i] = m.st.notice.Render(truncate(line, inner))
+	}
+	return indent(strings.Join(lines, "\n"), g)
+}
+
+func (m *Model) View() tea.View {
+	bodyH, bannerH, helpH := m.split()
+	var body, title string
+	switch m.screen {
+	case screenReader:
+		body = m.reader.view(m.blog.Name)
+		title = m.reader.post.Title + " · " + m.blog.Name
+	case screenTags:
+		body = m.tags.view(m.blog.Name)
+		title = "tags · " + m.blog.Name
+	default:
+		body = m.list.view(m.blog.Name, m.notice)
+		title = m.blog.Name
+		if m.list.tag != "" {
+			title = m.list.tag + " · " + m.blog.Name
+		}
+	}
+	s := fit(body, m.width, bodyH)
+	if bannerH > 0 {
+		s += "\n" + fit(m.bannerView(), m.width, bannerH)
+	}
+	if helpH > 0 {
+		hv := m.helpView()
+		if m.showHelp {
+			hv = "\n" + hv // a blank line sets the full help apart
+		}
+		s += "\n" + fit(hv, m.width, helpH)
+	}
+	v := tea.NewView(s)
+	v.AltScreen = true
+	v.WindowTitle = title
+	if m.screen == screenReader {
+		v.MouseMode = tea.MouseModeCellMotion
+	}
+	return v
+}

@@ -1,0 +1,191 @@
+package tui
+
+import (
+	"io"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/list"
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+
+	"github.com/sshblog/sshblog/internal/content"
+)
+
+// tagItem is a tag as a row of the tag list.
+type tagItem struct{ tag content.Tag }
+
+func (i tagItem) FilterValue() string { return i.tag.Name }
+
+// tagDelegate draws a tag on one line: its name and how many posts carry it.
+type tagDelegate struct{ st *styles }
+
+func (d tagDelegate) Height() int                         { return 1 }
+func (d tagDelegate) Spacing() int                        { return 0 }
+func (d tagDelegate) Update(tea.Msg, *list.Model) tea.Cmd { return nil }
+
+func (d tagDelegate) Render(w io.Writer, m list.Model, index int, item list.Item) {
+	it, ok := item.(tagItem)
+	if !ok || m.Width() <= 0 {
+		return
+	}
+	st := d.st
+	filtering := m.FilterState() == list.Filtering
+	selected := index == m.Index() && !filtering
+
+	nameStyle := st.rowTitle
+	prefix := "  "
+	if selected {
+		nameStyle = st.rowTitleSel
+		prefix = st.bar.Render("┃") + " "
+	}
+	if filtering && m.FilterValue() == "" {
+		nameStyle = st.dim
+	}
+	var matches []int
+	if m.FilterState() != list.Unfiltered {
+		matches = m.MatchesForItem(index)
+	}
+	// Counts line up in a column after the longest name that fits.
+	width := max(0, m.Width()-2)
+	count := plural(it.tag.Count, "post", "posts")
+	nameW := 0
+	for _, other := range m.Items() {
+		if o, ok := other.(tagItem); ok {
+			nameW = max(nameW, lipgloss.Width(o.tag.Name))
+		}
+	}
+	nameW = min(nameW, max(1, width-lipgloss.Width(count)-2))
+	name := truncate(it.tag.Name, nameW)
+	gap := strings.Repeat(" ", max(0, nameW-lipgloss.Width(name))+2)
+	line := highlight(name, matches, 0, nameStyle, st.match) + gap + st.muted.Render(count)
+	_, _ = io.WriteString(w, truncate(prefix+line, m.Width()))
+}
+
+// tagList is the tags screen: every tag of the blog, or the tags of the post
+// being read. Choosing one shows that tag's posts.
+type tagList struct {
+	keys tagsKeyMap
+	list list.Model
+	st   *styles
+	post *content.Post // whose tags are listed; nil for all the blog's tags
+	from screen        // where esc goes back to
+
+	width, height int
+}
+
+func newTagList(st *styles) tagList {
+	l := list.New(nil, tagDelegate{st: st}, 0, 0)
+	l.SetShowTitle(false)
+	l.SetShowFilter(false)
+	l.SetShowStatusBar(false)
+	l.SetShowHelp(false)
+	l.SetStatusBarItemName("tag", "tags")
+	l.KeyMap = bubblesListKeyMap()
+	l.DisableQuitKeybindings()
+	l.Filter = wordFilter
+	l.FilterInput.Prompt = "/ "
+	t := tagList{keys: newTagsKeyMap(), list: l, st: st}
+	t.applyStyles()
+	return t
+}
+
+func (t *tagList) applyStyles() { applyListStyles(&t.list, t.st) }
+
+// show fills the list with tags, selecting current when it is there.
+func (t *tagList) show(tags []content.Tag, post *content.Post, from screen, current string) tea.Cmd {
+	t.post, t.from = post, from
+	t.list.ResetFilter()
+	items := make([]list.Item, len(tags))
+	sel := 0
+	for i, tag := range tags {
+		items[i] = tagItem{tag: tag}
+		if current != "" && strings.EqualFold(tag.Name, current) {
+			sel = i
+		}
+	}
+	cmd := t.list.SetItems(items)
+	t.list.Select(sel)
+	t.updateKeys()
+	return cmd
+}
+
+func (t *tagList) setSize(width, height int) {
+	t.width, t.height = width, height
+	g := gutter(width)
+	t.list.SetSize(max(0, width-g), max(0, height-2))
+	prompt := lipgloss.Width(t.list.FilterInput.Prompt)
+	t.list.FilterInput.SetWidth(max(1, width-2*g-prompt-1))
+}
+
+func (t *tagList) typing() bool { return t.list.SettingFilter() }
+
+func (t *tagList) selected() (content.Tag, bool) {
+	it, ok := t.list.SelectedItem().(tagItem)
+	return it.tag, ok
+}
+
+func (t *tagList) updateKeys() {
+	_, ok := t.selected()
+	t.keys.Choose.SetEnabled(!t.typing() && ok)
+	t.keys.Back.SetEnabled(!t.typing())
+}
+
+func (t *tagList) update(msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	t.list, cmd = t.list.Update(msg)
+	t.updateKeys()
+	return cmd
+}
+
+func (t *tagList) view(blogName string) string {
+	st := t.st
+	g := gutter(t.width)
+	inner := max(0, t.width-2*g)
+
+	what := "tags · " + plural(len(t.list.Items()), "tag", "tags")
+	if t.list.FilterState() != list.Unfiltered && t.list.FilterValue() != "" {
+		what = "tags · " + strconv.Itoa(len(t.list.VisibleItems())) + " of " + plural(len(t.list.Items()), "tag", "tags")
+	}
+	if t.post != nil {
+		what = "tags of " + t.post.Title
+	}
+	header := st.name.Render(blogName) + st.muted.Render(" · "+what)
+	var sub string
+	switch {
+	case t.typing():
+		sub = t.list.FilterInput.View()
+	case t.list.FilterState() == list.FilterApplied:
+		sub = st.filterPrompt.Render("/ ") + st.muted.Render(t.list.FilterValue())
+	}
+	var body string
+	switch {
+	case len(t.list.Items()) == 0:
+		body = st.muted.Render("No tags.")
+	case len(t.list.VisibleItems()) == 0 && t.list.FilterValue() != "":
+		body = st.muted.Render("No tag matches “" + t.list.FilterValue() + "”.")
+	default:
+		body = t.list.View()
+	}
+	return fit(indent(truncate(header, inner), g)+"\n"+
+		indent(truncate(sub, inner), g)+"\n"+
+		indent(body, g), t.width, t.height)
+}
+
+func (t *tagList) ShortHelp() []key.Binding {
+	k := t.list.KeyMap
+	return []key.Binding{
+		t.keys.Choose, k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering,
+		t.keys.Back, k.CursorUp, k.CursorDown,
+	}
+}
+
+func (t *tagList) FullHelp() [][]key.Binding {
+	k := t.list.KeyMap
+	return [][]key.Binding{
+		{k.CursorUp, k.CursorDown, k.NextPage, k.PrevPage, k.GoToStart, k.GoToEnd},
+		{t.keys.Choose, k.Filter, k.ClearFilter, k.AcceptWhileFiltering, k.CancelWhileFiltering},
+		{t.keys.Back},
+	}
+}
