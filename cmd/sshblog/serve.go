@@ -1,0 +1,339 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"charm.land/log/v2"
+	gossh "golang.org/x/crypto/ssh"
+
+	blogposts "github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/server"
+)
+
+// contentFlags are the flags of every command that loads posts.
+type contentFlags struct {
+	dir    string
+	future bool
+}
+
+func (c *contentFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.dir, "content", "", "`DIR`ectory of Markdown posts that replaces the embedded ones (default: the embedded posts)")
+	fs.BoolVar(&c.future, "future", false, "also show posts dated in the future")
+}
+
+// load reads the posts. The FS paths in problems are shown relative to the
+// folder the operator named, so they can open the file as printed.
+func (c *contentFlags) load() (*content.Blog, []error, error) {
+	var fsys fs.FS
+	root := "content/posts"
+	if c.dir == "" {
+		fsys = blogposts.Posts()
+	} else {
+		st, err := os.Stat(c.dir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--content %s: %w", c.dir, err)
+		}
+		if !st.IsDir() {
+			return nil, nil, fmt.Errorf("--content %s: not a directory", c.dir)
+		}
+		fsys = os.DirFS(c.dir)
+		root = c.dir
+	}
+	blog, problems, err := content.Load(fsys, content.Options{Future: c.future})
+	if err != nil {
+		return nil, problems, fmt.Errorf("--content %s: %w", root, err)
+	}
+	for i, p := range problems {
+		var pe *content.ParseError
+		if errors.As(p, &pe) {
+			cp := *pe
+			cp.Path = root + "/" + pe.Path
+			problems[i] = &cp
+		}
+	}
+	return blog, problems, nil
+}
+
+func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) error {
+	var (
+		posts   contentFlags
+		addr    string
+		hostKey string
+		public  string
+		grace   time.Duration
+	)
+	fs.StringVar(&addr, "addr", ":23234", "`ADDRESS` to listen on for SSH, host:port")
+	fs.StringVar(&hostKey, "host-key", ".ssh/id_ed25519", "`PATH` of the ed25519 host key; generated (mode 0600) if missing")
+	fs.StringVar(&public, "public-addr", "", "`HOST[:PORT]` readers use to reach the server, shown in hints like \"ssh -t HOST\" (default: the address they connected to)")
+	fs.DurationVar(&grace, "shutdown-grace", 10*time.Second, "how long open sessions may go on after SIGTERM before they are closed")
+	posts.register(fs)
+	limits := server.Limits{MaxWindow: server.DefaultMaxWindow}
+	fs.Var((*windowFlag)(&limits.MaxWindow), "max-window", "largest window a session gets, `COLSxROWS`; larger requests are clamped")
+	fs.DurationVar(&limits.HandshakeTimeout, "handshake-timeout", 10*time.Second, "drop connections that have not finished the SSH handshake in this time")
+	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", 30*time.Minute, "close connections with no traffic for this long")
+	fs.DurationVar(&limits.MaxSessionTime, "max-session-time", 12*time.Hour, "close connections this long after they opened")
+	fs.IntVar(&limits.SessionsPerConn, "sessions-per-conn", 2, "sessions one connection may have open at once")
+	fs.IntVar(&limits.MaxSessions, "max-sessions", 2000, "sessions open at once, from all clients")
+	fs.IntVar(&limits.MaxSessionsPerIP, "max-sessions-per-ip", 20, "sessions (and connections) one client address may have open at once")
+	fs.IntVar(&limits.ConnRate, "conn-rate", 60, "new connections per client address per minute")
+	fs.IntVar(&limits.ConnBurst, "conn-burst", 10, "new connections one client address may open at once before --conn-rate applies")
+	var httpAddr, logFormat, logLevel string
+	fs.StringVar(&httpAddr, "http-addr", "", "`ADDRESS` for /healthz, /readyz and /metrics over HTTP; empty: off")
+	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
+	fs.StringVar(&logLevel, "log-level", "info", "least important log level shown: debug, info, warn or error")
+	var proxyFrom string
+	fs.StringVar(&proxyFrom, "proxy-protocol-from", "", "`CIDR`s (comma-separated) of load balancers that send a PROXY protocol header; empty: PROXY protocol off")
+
+	return func(ctx context.Context, _ io.Writer, stderr io.Writer) error {
+		trusted, err := server.ParsePrefixes(proxyFrom)
+		if err != nil {
+			return usageError{fmt.Sprintf("--proxy-protocol-from: %v", err)}
+		}
+		for name, v := range map[string]int{"sessions-per-conn": limits.SessionsPerConn, "max-sessions": limits.MaxSessions,
+			"max-sessions-per-ip": limits.MaxSessionsPerIP, "conn-rate": limits.ConnRate, "conn-burst": limits.ConnBurst} {
+			if v <= 0 {
+				return usageError{fmt.Sprintf("--%s %d: must be at least 1", name, v)}
+			}
+		}
+		for name, v := range map[string]time.Duration{"handshake-timeout": limits.HandshakeTimeout, "idle-timeout": limits.IdleTimeout,
+			"max-session-time": limits.MaxSessionTime, "shutdown-grace": grace} {
+			if v <= 0 {
+				return usageError{fmt.Sprintf("--%s %s: must be longer than 0", name, v)}
+			}
+		}
+		logger, err := newLogger(stderr, logFormat, logLevel)
+		if err != nil {
+			return err
+		}
+		blog, problems, err := posts.load()
+		if err != nil {
+			return err
+		}
+		for _, p := range problems {
+			logger.Warn("skipping post", "problem", p.Error())
+		}
+		if blog.Len() == 0 {
+			return fmt.Errorf("no post could be loaded (%d problems, %d hidden): run 'sshblog check' to see why", len(problems), blog.Hidden())
+		}
+
+		signer, created, err := server.LoadHostKey(hostKey)
+		if err != nil {
+			return fmt.Errorf("--host-key: %w", err)
+		}
+		if created {
+			logger.Info("generated a new host key", "path", hostKey)
+		}
+
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("--addr %s: %w", addr, err)
+		}
+		srv := &server.Server{
+			Blog:              blog,
+			HostKey:           signer,
+			Logger:            logger,
+			PublicAddr:        public,
+			Limits:            limits,
+			ProxyProtocolFrom: trusted,
+			Metrics:           server.NewMetrics(versionString()),
+			Broken:            len(problems),
+			Version:           "sshblog",
+		}
+		logger.Info("serving", "addr", ln.Addr().String(), "posts", blog.Len(), "hidden", blog.Hidden(),
+			"fingerprint", server.Fingerprint(signer.PublicKey()), "version", versionString())
+
+		var httpSrv *http.Server
+		if httpAddr != "" {
+			hl, err := net.Listen("tcp", httpAddr)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("--http-addr %s: %w", httpAddr, err)
+			}
+			httpSrv = &http.Server{Handler: srv.HTTPHandler(), ReadHeaderTimeout: 5 * time.Second}
+			go httpSrv.Serve(hl)
+			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
+		}
+
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		select {
+		case err := <-served:
+			return err
+		case <-ctx.Done():
+		}
+
+		// A second signal means "now": don't make the operator wait out the
+		// grace period.
+		again := make(chan os.Signal, 1)
+		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		go func() {
+			<-again
+			logger.Warn("second signal: exiting at once")
+			os.Exit(1)
+		}()
+		logger.Info("shutting down", "grace", grace)
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			logger.Warn("sessions still open after the grace period: closing them", "err", err)
+		}
+		srv.Close()
+		if httpSrv != nil {
+			httpCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			httpSrv.Shutdown(httpCtx)
+		}
+		logger.Info("stopped")
+		return nil
+	}
+}
+
+// newLogger makes the server's structured logger.
+func newLogger(w io.Writer, format, level string) (*log.Logger, error) {
+	opts := log.Options{ReportTimestamp: true, TimeFormat: time.RFC3339}
+	switch format {
+	case "text":
+		opts.Formatter = log.TextFormatter
+	case "json":
+		opts.Formatter = log.JSONFormatter
+	default:
+		return nil, usageError{fmt.Sprintf("--log-format %q: use text or json", format)}
+	}
+	lvl, err := log.ParseLevel(level)
+	if err != nil {
+		return nil, usageError{fmt.Sprintf("--log-level %q: use debug, info, warn or error", level)}
+	}
+	opts.Level = lvl
+	return log.NewWithOptions(w, opts), nil
+}
+
+func checkFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) error {
+	var posts contentFlags
+	posts.register(fs)
+	return func(_ context.Context, stdout, _ io.Writer) error {
+		blog, problems, err := posts.load()
+		if err != nil {
+			return err
+		}
+		for _, p := range problems {
+			fmt.Fprintln(stdout, p)
+		}
+		fmt.Fprintf(stdout, "%d posts, %d hidden, %s\n", blog.Len(), blog.Hidden(), plural(len(problems), "error", "errors"))
+		if len(problems) > 0 {
+			return errReported
+		}
+		return nil
+	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func fingerprintFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) error {
+	var hostKey string
+	fs.StringVar(&hostKey, "host-key", ".ssh/id_ed25519", "`PATH` of the ed25519 host key")
+	return func(_ context.Context, stdout, _ io.Writer) error {
+		if _, err := os.Stat(hostKey); err != nil {
+			return fmt.Errorf("--host-key %s: %w (the server creates it on its first start)", hostKey, err)
+		}
+		signer, _, err := server.LoadHostKey(hostKey)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s (ED25519)\n", server.Fingerprint(signer.PublicKey()))
+		return nil
+	}
+}
+
+func healthcheckFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) error {
+	var (
+		addr    string
+		timeout time.Duration
+	)
+	fs.StringVar(&addr, "addr", ":23234", "`ADDRESS` the server listens on; an empty host means 127.0.0.1")
+	fs.DurationVar(&timeout, "healthcheck-timeout", 5*time.Second, "how long the handshake may take")
+	return func(ctx context.Context, stdout, _ io.Writer) error {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return usageError{fmt.Sprintf("--addr %q: %v", addr, err)}
+		}
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		target := net.JoinHostPort(host, port)
+		ctx, cancel := context.WithTimeout(ctx, timeout)
+		defer cancel()
+		start := time.Now()
+		fp, err := handshake(ctx, target)
+		if err != nil {
+			return fmt.Errorf("%s: %w", target, err)
+		}
+		fmt.Fprintf(stdout, "ok: %s answered in %s, host key %s\n", target, time.Since(start).Round(time.Millisecond), fp)
+		return nil
+	}
+}
+
+// handshake completes an SSH handshake and authentication with target and
+// returns the host key's fingerprint.
+func handshake(ctx context.Context, target string) (string, error) {
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", target)
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close()
+	if deadline, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(deadline)
+	}
+	var fp string
+	cfg := &gossh.ClientConfig{
+		User: "healthcheck",
+		HostKeyCallback: func(_ string, _ net.Addr, key gossh.PublicKey) error {
+			fp = server.Fingerprint(key)
+			return nil
+		},
+	}
+	c, chans, reqs, err := gossh.NewClientConn(conn, target, cfg)
+	if err != nil {
+		return "", fmt.Errorf("ssh handshake: %w", err)
+	}
+	go gossh.DiscardRequests(reqs)
+	go func() {
+		for ch := range chans {
+			ch.Reject(gossh.Prohibited, "")
+		}
+	}()
+	c.Close()
+	return fp, nil
+}
+
+// windowFlag is a COLSxROWS flag value.
+type windowFlag server.Window
+
+func (w *windowFlag) String() string { return fmt.Sprintf("%dx%d", w.Cols, w.Rows) }
+
+func (w *windowFlag) Set(s string) error {
+	var cols, rows int
+	var rest string
+	if n, _ := fmt.Sscanf(s, "%dx%d%s", &cols, &rows, &rest); n != 2 || cols < 20 || rows < 5 {
+		return fmt.Errorf("want COLSxROWS with at least 20x5, like 500x200")
+	}
+	w.Cols, w.Rows = cols, rows
+	return nil
+}

@@ -1,0 +1,366 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/ssh"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/render"
+)
+
+// commandNames are the SSH commands; anything else given with a PTY is a
+// deep link (a slug or tag/NAME).
+var commandNames = map[string]string{
+	"ls":   "ls [--tag TAG] [--json]     the posts, newest first",
+	"tags": "tags [--json]               every tag with its post count",
+	"read": "read SLUG [--width N]       a post rendered for a terminal",
+	"raw":  "raw SLUG                    a post's Markdown source",
+	"help": "help                        this list",
+}
+
+var commandOrder = []string{"ls", "tags", "read", "raw", "help"}
+
+// cmdError is a failed command: its one-line message goes to stderr and
+// its status is the exit status (1 failure, 2 usage).
+type cmdError struct {
+	status int
+	msg    string
+}
+
+func (e *cmdError) Error() string { return e.msg }
+
+func failure(format string, args ...any) error {
+	return &cmdError{1, fmt.Sprintf(format, args...)}
+}
+
+func usage(format string, args ...any) error {
+	return &cmdError{2, fmt.Sprintf(format, args...)}
+}
+
+// shown makes a client's argument safe to print back: no control
+// characters, bounded length.
+func shown(s string) string {
+	return content.SanitizeLine(truncate(s, 80))
+}
+
+// commandEnv is what a command needs to know about its session.
+type commandEnv struct {
+	out   io.Writer
+	pty   bool
+	width int // the PTY's width, 0 without a PTY
+	host  string
+	stats *sessionStats
+}
+
+// runCommand runs the session's command and ends the session with its exit
+// status. An empty command without a PTY is ls plus a hint to open the app.
+func (s *Server) runCommand(sess ssh.Session) {
+	pty, _, hasPty := sess.Pty()
+	stats := statsOf(sess)
+	env := commandEnv{out: countingWriter{sess, stats}, pty: hasPty, host: s.hostHint(sess), stats: stats}
+	if hasPty {
+		env.width, _ = saneWindow(pty.Window)
+	}
+	args := sess.Command()
+	var err error
+	if len(args) == 0 {
+		s.Metrics.commandRun("ls")
+		err = s.cmdLs(env, nil)
+		if err == nil {
+			fmt.Fprintf(sess.Stderr(), "\nTo read in the app: ssh -t %s  (commands: ssh %s help)\n", env.host, env.host)
+		}
+	} else {
+		s.Metrics.commandRun(args[0])
+		err = s.dispatch(env, args[0], args[1:])
+	}
+	status := 0
+	if err != nil {
+		var ce *cmdError
+		if !errors.As(err, &ce) {
+			ce = &cmdError{1, err.Error()}
+		}
+		fmt.Fprintf(sess.Stderr(), "%s\n", ce.msg)
+		status = ce.status
+	}
+	_ = sess.Exit(status)
+}
+
+func (s *Server) dispatch(env commandEnv, name string, args []string) error {
+	switch name {
+	case "ls":
+		return s.cmdLs(env, args)
+	case "tags":
+		return s.cmdTags(env, args)
+	case "read":
+		return s.cmdRead(env, args)
+	case "raw":
+		return s.cmdRaw(env, args)
+	case "help", "--help", "-h":
+		return s.cmdHelp(env)
+	}
+	if _, ok := s.Blog.Post(name); ok {
+		return failure("%q is a post: open it with ssh -t %s %s, or print it with ssh %s read %s", shown(name), env.host, shown(name), env.host, shown(name))
+	}
+	return usage("unknown command %q: try 'ssh %s help'", shown(name), env.host)
+}
+
+// parseArgs parses flags anywhere among the arguments and returns the
+// positional ones.
+func parseArgs(fs *flag.FlagSet, host string, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, usage("%s: %s: try 'ssh %s help'", fs.Name(), shown(err.Error()), host)
+		}
+		if fs.NArg() == 0 {
+			return positional, nil
+		}
+		positional = append(positional, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+}
+
+func (s *Server) cmdHelp(env commandEnv) error {
+	fmt.Fprintf(env.out, "%s over SSH. Commands (ssh %s COMMAND):\n\n", s.Blog.Name, env.host)
+	for _, name := range commandOrder {
+		fmt.Fprintf(env.out, "  %s\n", commandNames[name])
+	}
+	fmt.Fprintf(env.out, "\nRead in the app:  ssh -t %s\nOpen one post:    ssh -t %s SLUG\nOpen one tag:     ssh -t %s tag/TAG\n", env.host, env.host, env.host)
+	return nil
+}
+
+// postJSON is one post in `ls --json`.
+type postJSON struct {
+	Slug           string    `json:"slug"`
+	Title          string    `json:"title"`
+	Date           time.Time `json:"date"`
+	Updated        *string   `json:"updated"`
+	Tags           []string  `json:"tags"`
+	Description    string    `json:"description"`
+	Words          int       `json:"words"`
+	ReadingMinutes int       `json:"reading_minutes"`
+}
+
+func (s *Server) cmdLs(env commandEnv, args []string) error {
+	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
+	tag := fs.String("tag", "", "only posts with this tag")
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parseArgs(fs, env.host, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usage("ls: unexpected argument %q: try 'ssh %s help'", shown(rest[0]), env.host)
+	}
+	posts := s.Blog.Posts()
+	if *tag != "" {
+		if _, ok := s.Blog.Tag(*tag); !ok {
+			return failure("no tag %q: try 'ssh %s tags'", shown(*tag), env.host)
+		}
+		posts = s.Blog.Tagged(*tag)
+	}
+	if *asJSON {
+		out := make([]postJSON, 0, len(posts))
+		for _, p := range posts {
+			j := postJSON{
+				Slug: p.Slug, Title: p.Title, Date: p.Date, Tags: p.Tags,
+				Description: p.Description, Words: p.Words, ReadingMinutes: p.ReadingMinutes(),
+			}
+			if j.Tags == nil {
+				j.Tags = []string{}
+			}
+			if !p.Updated.IsZero() {
+				u := p.Updated.Format(time.RFC3339)
+				j.Updated = &u
+			}
+			out = append(out, j)
+		}
+		return writeJSON(env.out, out)
+	}
+	rows := make([][]string, 0, len(posts))
+	for _, p := range posts {
+		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, p.Title, strings.Join(p.Tags, ", ")})
+	}
+	return writeTable(env, rows)
+}
+
+func (s *Server) cmdTags(env commandEnv, args []string) error {
+	fs := flag.NewFlagSet("tags", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print JSON")
+	rest, err := parseArgs(fs, env.host, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return usage("tags: unexpected argument %q: try 'ssh %s help'", shown(rest[0]), env.host)
+	}
+	tags := s.Blog.Tags()
+	if *asJSON {
+		type tagJSON struct {
+			Tag   string `json:"tag"`
+			Posts int    `json:"posts"`
+		}
+		out := make([]tagJSON, 0, len(tags))
+		for _, t := range tags {
+			out = append(out, tagJSON{t.Name, t.Count})
+		}
+		return writeJSON(env.out, out)
+	}
+	rows := make([][]string, 0, len(tags))
+	for _, t := range tags {
+		rows = append(rows, []string{strconv.Itoa(t.Count), t.Name})
+	}
+	return writeTable(env, rows)
+}
+
+func (s *Server) postArg(env commandEnv, cmd string, rest []string) (*content.Post, error) {
+	if len(rest) != 1 {
+		return nil, usage("usage: ssh %s %s SLUG (the slugs: ssh %s ls)", env.host, cmd, env.host)
+	}
+	p, ok := s.Blog.Post(rest[0])
+	if !ok {
+		return nil, failure("no post %q: try 'ssh %s ls'", shown(rest[0]), env.host)
+	}
+	return p, nil
+}
+
+func (s *Server) cmdRead(env commandEnv, args []string) error {
+	fs := flag.NewFlagSet("read", flag.ContinueOnError)
+	width := fs.Int("width", 0, "columns to wrap at when there is no terminal")
+	rest, err := parseArgs(fs, env.host, args)
+	if err != nil {
+		return err
+	}
+	if *width < 0 || *width > maxReadWidth {
+		return usage("read: --width %d: use 20 to %d", *width, maxReadWidth)
+	}
+	p, err := s.postArg(env, "read", rest)
+	if err != nil {
+		return err
+	}
+	w := env.width
+	if w == 0 {
+		w = *width
+	}
+	if w == 0 {
+		w = 80
+	}
+	style := render.Dark
+	if !env.pty {
+		style = render.NoColor
+	}
+	s.Metrics.postViewed(p)
+	env.stats.viewed.Add(1)
+	text, err := s.Renderer.Render(p, w, style)
+	if err != nil {
+		s.Logger.Error("rendering failed", "post", p.Path, "err", err)
+		return failure("cannot render %q right now", p.Slug)
+	}
+	header := fmt.Sprintf("%s\n%s", p.Title, p.Date.Format(time.DateOnly))
+	if len(p.Tags) > 0 {
+		header += " · " + strings.Join(p.Tags, ", ")
+	}
+	if !env.pty {
+		// A pipe gets plain text: not a single escape sequence.
+		text = ansi.Strip(text)
+	}
+	_, err = fmt.Fprintf(env.out, "%s\n\n%s\n", header, strings.TrimRight(text, "\n"))
+	return err
+}
+
+// maxReadWidth bounds --width, so one request cannot make the server render
+// (and cache) absurdly wide text.
+const maxReadWidth = 500
+
+func (s *Server) cmdRaw(env commandEnv, args []string) error {
+	fs := flag.NewFlagSet("raw", flag.ContinueOnError)
+	rest, err := parseArgs(fs, env.host, args)
+	if err != nil {
+		return err
+	}
+	p, err := s.postArg(env, "raw", rest)
+	if err != nil {
+		return err
+	}
+	_, err = io.WriteString(env.out, p.Source)
+	if err == nil && !strings.HasSuffix(p.Source, "\n") {
+		_, err = io.WriteString(env.out, "\n")
+	}
+	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+// writeTable prints aligned columns. With a PTY, rows are cut to the
+// window so nothing wraps; without one, nothing is cut.
+func writeTable(env commandEnv, rows [][]string) error {
+	text := alignColumns(rows)
+	if env.pty && env.width > 0 {
+		lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+		for i, l := range lines {
+			lines[i] = ansi.Truncate(strings.TrimRight(l, " "), env.width, "…")
+		}
+		text = strings.Join(lines, "\n") + "\n"
+	}
+	_, err := io.WriteString(env.out, text)
+	return err
+}
+
+// hostHint is how readers reach the server, for messages that say what to
+// type next: PublicAddr when set, else the address they connected to.
+func (s *Server) hostHint(sess ssh.Session) string {
+	addr := s.PublicAddr
+	if addr == "" {
+		addr = sess.LocalAddr().String()
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr // a bare host name
+	}
+	if port == "22" {
+		return host
+	}
+	return "-p " + port + " " + host
+}
+
+// alignColumns pads cells to their column's display width, measured in
+// terminal columns so Korean and Japanese text (two columns a character)
+// lines up; text/tabwriter counts runes and would not.
+func alignColumns(rows [][]string) string {
+	var widths []int
+	for _, r := range rows {
+		for i, cell := range r {
+			if i >= len(widths) {
+				widths = append(widths, 0)
+			}
+			widths[i] = max(widths[i], ansi.StringWidth(cell))
+		}
+	}
+	var b strings.Builder
+	for _, r := range rows {
+		for i, cell := range r {
+			b.WriteString(cell)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-ansi.StringWidth(cell)+2))
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

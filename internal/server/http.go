@@ -1,0 +1,39 @@
+package server
+
+import (
+	"net/http"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// HTTPHandler serves the operator's endpoints:
+//
+//	/healthz  200 while the process is alive
+//	/readyz   200 while the SSH listener accepts; 503 before it does and
+//	          from the moment a shutdown begins, so load balancers drain
+//	          the replica before its listener closes
+//	/metrics  Prometheus metrics (404 when the server has no Metrics)
+func (s *Server) HTTPHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		switch {
+		case s.draining.Load():
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("shutting down\n"))
+		case !s.accepting.Load():
+			w.WriteHeader(http.StatusServiceUnavailable)
+			w.Write([]byte("not accepting SSH connections yet\n"))
+		default:
+			w.Write([]byte("ok\n"))
+		}
+	})
+	if s.Metrics != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
+	}
+	return mux
+}

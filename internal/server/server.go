@@ -1,0 +1,316 @@
+// Package server serves the blog over SSH: the wish server, its
+// middleware, the per-session Bubble Tea program and the SSH commands.
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/netip"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/log/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	"github.com/pires/go-proxyproto"
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/render"
+)
+
+// Server serves one Blog over SSH to anonymous readers. Set its fields,
+// then call Serve or ListenAndServe; the fields must not change after
+// that.
+type Server struct {
+	// Blog is the posts to serve. Required.
+	Blog *content.Blog
+
+	// HostKey identifies the server to readers. Required: see LoadHostKey.
+	HostKey gossh.Signer
+
+	// Renderer renders posts for every session, sharing its cache. Nil
+	// means a Renderer with default options.
+	Renderer *render.Renderer
+
+	// Logger receives one structured line per session and server events.
+	// Nil means log.Default().
+	Logger *log.Logger
+
+	// PublicAddr is how readers reach the server ("blog.example.com" or
+	// "blog.example.com:2222"), used in hints such as "ssh -t HOST". Empty
+	// means the address the client connected to.
+	PublicAddr string
+
+	// Limits bound what one client can make the server spend; the zero
+	// value is the safe defaults.
+	Limits Limits
+
+	// ProxyProtocolFrom lists the networks of load balancers that send a
+	// PROXY protocol header (v1 or v2). Empty means PROXY protocol is off
+	// and no header is believed. When set, peers in these networks must
+	// send one, others must not.
+	ProxyProtocolFrom []netip.Prefix
+
+	// Metrics, when set, counts sessions, refusals, views and renders for
+	// Prometheus (see HTTPHandler). Nil means no metrics.
+	Metrics *Metrics
+
+	// Broken is how many posts failed to load, for the posts metric.
+	Broken int
+
+	// Version is shown in the SSH identification string
+	// ("SSH-2.0-sshblog"). Empty means "sshblog".
+	Version string
+
+	initOnce sync.Once
+	initErr  error
+	ssh      *ssh.Server
+	limits   *limiter
+	refusals *refusalLog
+	programs programs
+
+	accepting atomic.Bool // the SSH listener is serving
+	draining  atomic.Bool // a shutdown has begun
+
+	wrapModel func(tea.Model) tea.Model // tests: inject faults
+}
+
+// ErrServerClosed is returned by Serve after Shutdown or Close.
+var ErrServerClosed = ssh.ErrServerClosed
+
+func (s *Server) init() error {
+	s.initOnce.Do(func() {
+		if s.Blog == nil {
+			s.initErr = errors.New("server: no Blog to serve")
+			return
+		}
+		if s.HostKey == nil {
+			s.initErr = errors.New("server: no HostKey")
+			return
+		}
+		if s.Renderer == nil {
+			s.Renderer = render.New(render.Options{
+				OnRender: func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
+			})
+		}
+		if s.Metrics != nil {
+			s.Metrics.observeBlog(s.Blog, s.Broken)
+			s.Metrics.observeRenderer(s.Renderer)
+		}
+		if s.Logger == nil {
+			s.Logger = log.Default()
+		}
+		version := s.Version
+		if version == "" {
+			version = "sshblog"
+		}
+		lim := s.Limits.withDefaults()
+		s.Limits = lim
+		s.refusals = newRefusalLog(func(reason, addr, detail string, suppressed int) {
+			kv := []any{"reason", reason, "remote", addr}
+			if detail != "" {
+				kv = append(kv, "detail", content.SanitizeLine(truncate(detail, 64)))
+			}
+			if suppressed > 0 {
+				kv = append(kv, "suppressed", suppressed)
+			}
+			s.Logger.Warn("refused", kv...)
+		})
+		s.limits = newLimiter(lim, s.refuse)
+		srv, err := wish.NewServer(
+			wish.WithVersion(version),
+			func(srv *ssh.Server) error {
+				srv.AddHostKey(s.HostKey)
+				srv.HandshakeTimeout = lim.HandshakeTimeout
+				srv.IdleTimeout = lim.IdleTimeout
+				srv.MaxTimeout = lim.MaxSessionTime
+				srv.ServerConfigCallback = serverConfig
+				srv.ConnCallback = s.admitConn
+				srv.ConnectionFailedCallback = s.connFailed
+				srv.ChannelHandlers = map[string]ssh.ChannelHandler{
+					"session": s.sessionChannelHandler(),
+				}
+				// No port forwarding of either kind, no subsystems: nil
+				// callbacks and empty maps refuse them.
+				srv.RequestHandlers = map[string]ssh.RequestHandler{}
+				srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
+				return nil
+			},
+			wish.WithMiddleware(
+				s.sessionMiddleware(), // innermost: runs the app or a command
+				s.logMiddleware(),     // outermost: sees every session end
+			),
+		)
+		if err != nil {
+			s.initErr = fmt.Errorf("server: %w", err)
+			return
+		}
+		s.ssh = srv
+	})
+	return s.initErr
+}
+
+// Serve accepts SSH connections on l until Shutdown or Close. It always
+// returns a non-nil error; ErrServerClosed after Shutdown or Close.
+func (s *Server) Serve(l net.Listener) error {
+	if err := s.init(); err != nil {
+		return err
+	}
+	if len(s.ProxyProtocolFrom) > 0 {
+		l = proxyListener(l, s.ProxyProtocolFrom, s.Limits.HandshakeTimeout)
+	}
+	s.accepting.Store(true)
+	defer s.accepting.Store(false)
+	return s.ssh.Serve(l)
+}
+
+// ListenAndServe listens on the TCP address addr and calls Serve.
+func (s *Server) ListenAndServe(addr string) error {
+	if err := s.init(); err != nil {
+		return err
+	}
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	return s.Serve(l)
+}
+
+// Close closes the listeners and every open connection at once.
+func (s *Server) Close() error {
+	if err := s.init(); err != nil {
+		return err
+	}
+	return s.ssh.Close()
+}
+
+// refuse counts every refusal and logs it (at most once a minute per kind
+// and address).
+func (s *Server) refuse(reason, addr, detail string) {
+	s.Metrics.refusal(reason)
+	s.refusals.refuse(reason, addr, detail)
+}
+
+// serverConfig offers only modern algorithms: post-quantum hybrid and
+// X25519 key exchange, AEAD ciphers, encrypt-then-MAC MACs. x/crypto adds
+// strict key exchange (the Terrapin fix) by itself.
+func serverConfig(ssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{
+		Config: gossh.Config{
+			KeyExchanges: []string{"mlkem768x25519-sha256", "curve25519-sha256"},
+			Ciphers:      []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"},
+			MACs:         []string{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"},
+		},
+	}
+}
+
+// admitConn applies the per-address connection limits before the
+// handshake; returning nil closes the connection.
+func (s *Server) admitConn(ctx ssh.Context, conn net.Conn) net.Conn {
+	release, ok := s.limits.admitConn(conn.RemoteAddr())
+	if !ok {
+		return nil
+	}
+	return &releasingConn{Conn: conn, release: release}
+}
+
+// releasingConn gives its connection slot back when closed.
+type releasingConn struct {
+	net.Conn
+	release func()
+}
+
+func (c *releasingConn) Close() error {
+	c.release()
+	return c.Conn.Close()
+}
+
+// connFailed logs connections that never became SSH sessions for a reason
+// worth an operator's attention (bad PROXY headers); scanners and clients
+// that hang up are not news.
+func (s *Server) connFailed(conn net.Conn, err error) {
+	if errors.Is(err, proxyproto.ErrNoProxyProtocol) || errors.Is(err, proxyproto.ErrSuperfluousProxyHeader) ||
+		strings.Contains(err.Error(), "proxyproto:") {
+		s.refuse(RefusedProxyHeader, conn.RemoteAddr().String(), err.Error())
+		return
+	}
+	s.Logger.Debug("connection failed", "remote", conn.RemoteAddr().String(), "err", content.SanitizeLine(err.Error()))
+}
+
+// sessionStats is what the session's end-of-session log line reports.
+type sessionStats struct {
+	viewed atomic.Int64 // posts opened or read
+	sent   atomic.Int64 // bytes written to the client
+}
+
+type statsKey struct{}
+
+func statsOf(sess ssh.Session) *sessionStats {
+	if st, ok := sess.Context().Value(statsKey{}).(*sessionStats); ok {
+		return st
+	}
+	return &sessionStats{} // not counted, but never nil
+}
+
+// countingWriter counts the bytes a session sends.
+type countingWriter struct {
+	w     io.Writer
+	stats *sessionStats
+}
+
+func (c countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.stats.sent.Add(int64(n))
+	return n, err
+}
+
+// logMiddleware counts sessions and logs one line per session at its end.
+func (s *Server) logMiddleware() wish.Middleware {
+	return func(next ssh.Handler) ssh.Handler {
+		return func(sess ssh.Session) {
+			start := time.Now()
+			kind := kindApp
+			if _, _, ok := sess.Pty(); !ok {
+				kind = kindCommand
+			} else if _, isCommand := commandNames[first(sess.Command())]; isCommand {
+				kind = kindCommand
+			}
+			stats := &sessionStats{}
+			sess.Context().SetValue(statsKey{}, stats)
+			s.Metrics.sessionStarted(kind)
+			defer func() {
+				d := time.Since(start)
+				s.Metrics.sessionEnded(kind, d.Seconds())
+				pty, _, _ := sess.Pty()
+				s.Logger.Info("session ended",
+					"remote", sess.RemoteAddr().String(),
+					"user", content.SanitizeLine(truncate(sess.User(), 64)),
+					"kind", kind,
+					"command", content.SanitizeLine(truncate(sess.RawCommand(), 128)),
+					"term", content.SanitizeLine(truncate(pty.Term, 32)),
+					"duration", d.Round(time.Millisecond),
+					"viewed", stats.viewed.Load(),
+					"sent", stats.sent.Load(),
+				)
+			}()
+			next(sess)
+		}
+	}
+}
+
+// truncate caps s at n bytes without splitting a UTF-8 sequence.
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xc0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}

@@ -1,0 +1,170 @@
+package server_test
+
+import (
+	"errors"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/log/v2"
+
+	blogposts "github.com/sshblog/sshblog/content"
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/server"
+	"github.com/sshblog/sshblog/internal/sshtest"
+)
+
+// startServer serves the embedded posts on a loopback port with a fresh
+// host key and returns its address. The server stops with the test.
+func startServer(t testing.TB, configure ...func(*server.Server)) (string, *server.Server) {
+	t.Helper()
+	blog, problems, err := content.Load(blogposts.Posts(), content.Options{})
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("loading embedded posts: %v %v", err, problems)
+	}
+	signer, created, err := server.LoadHostKey(filepath.Join(t.TempDir(), "keys", "host_ed25519"))
+	if err != nil || !created {
+		t.Fatalf("host key: created=%v err=%v", created, err)
+	}
+	srv := &server.Server{Blog: blog, HostKey: signer, Logger: log.New(testWriter{t})}
+	// Tests make many connections from one address quickly; the tests of the
+	// limits themselves set their own.
+	srv.Limits.ConnRate, srv.Limits.ConnBurst = 100000, 1000
+	for _, c := range configure {
+		c(srv)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(l) }()
+	t.Cleanup(func() {
+		srv.Close()
+		select {
+		case err := <-served:
+			if !errors.Is(err, server.ErrServerClosed) {
+				t.Errorf("Serve returned %v, want ErrServerClosed", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Error("Serve did not return after Close")
+		}
+	})
+	return l.Addr().String(), srv
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+// openSeedPost filters the list down to the seed post and opens it.
+func openSeedPost(t *testing.T, tm *sshtest.Terminal) {
+	t.Helper()
+	tm.WaitFor("Welcome to sshblog")
+	tm.Type("/aws in action")
+	tm.WaitGone("Welcome to sshblog") // the filter has applied
+	tm.Type("\r")                     // leave the filter line
+	tm.Type("\r")                     // open the selected post
+	tm.WaitFor("장별 요약")
+}
+
+func TestReaderOpensSeedPostOverSSH(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
+
+	list := tm.WaitFor("sshblog ·", "posts", "Welcome to sshblog")
+	if !strings.Contains(list, "2026-11-20") {
+		t.Errorf("list row of the newest post shows no date:\n%s", list)
+	}
+	openSeedPost(t, tm)
+	screen := tm.WaitFor("AWS in action 리뷰", "한빛출판사의 Amazon Web Service in action 를 읽고")
+	for i, line := range strings.Split(screen, "\n") {
+		if w := displayWidth(line); w > 100 {
+			t.Errorf("line %d is %d columns wide, window is 100: %q", i+1, w, line)
+		}
+	}
+
+	// Scroll to the end: the last paragraph of the post shows.
+	tm.Type("G")
+	tm.WaitFor("오토스케일링 그룹을 통해")
+
+	// Back to the list, then quit: the session ends cleanly.
+	tm.Type("\x1b")
+	tm.WaitGone("오토스케일링 그룹을 통해")
+	tm.WaitFor("AWS in action 리뷰")
+	tm.Type("\x1b") // clear the filter
+	tm.WaitFor("Welcome to sshblog")
+	tm.Type("q")
+	if status := tm.WaitExit(); status != 0 {
+		t.Errorf("exit status after q = %d, want 0", status)
+	}
+}
+
+func TestResizeReflowsThePost(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 120, 40, sshtest.TermOptions{})
+	openSeedPost(t, tm)
+	tm.Resize(40, 20)
+	screen := tm.WaitUntil("the post reflowed to 40 columns", func(s string) bool {
+		return strings.Contains(s, "AWS") && maxWidth(s) <= 40 && len(strings.Split(s, "\n")) <= 20
+	})
+	if maxWidth(screen) > 40 {
+		t.Fatalf("after resize to 40 columns a line is %d wide:\n%s", maxWidth(screen), screen)
+	}
+	tm.Resize(160, 50)
+	tm.WaitFor("한빛출판사의 Amazon Web Service in action 를 읽고")
+}
+
+func TestZeroSizedWindowGetsDefault(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 0, 0, sshtest.TermOptions{})
+	screen := tm.WaitFor("sshblog ·", "posts")
+	if n := len(strings.Split(strings.TrimRight(screen, "\n"), "\n")); n < 10 {
+		t.Errorf("0x0 client got a screen of %d lines, want the 80x24 default:\n%s", n, screen)
+	}
+}
+
+func TestSessionsDoNotShareState(t *testing.T) {
+	addr, _ := startServer(t)
+	a := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
+	b := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
+	openSeedPost(t, a)
+	// b still sees its own list, unaffected by a's navigation.
+	screen := b.WaitFor("Welcome to sshblog")
+	if strings.Contains(screen, "장별 요약") {
+		t.Fatalf("second reader's screen shows the first reader's post:\n%s", screen)
+	}
+	b.Type("q")
+	b.WaitExit()
+	a.WaitFor("장별 요약") // a unaffected by b quitting
+}
+
+func TestHostKeyIsStableAndCorruptKeyIsAnError(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "id_ed25519")
+	first, created, err := server.LoadHostKey(path)
+	if err != nil || !created {
+		t.Fatalf("first load: created=%v err=%v", created, err)
+	}
+	again, created, err := server.LoadHostKey(path)
+	if err != nil || created {
+		t.Fatalf("second load: created=%v err=%v", created, err)
+	}
+	if server.Fingerprint(first.PublicKey()) != server.Fingerprint(again.PublicKey()) {
+		t.Fatal("host key changed between loads")
+	}
+	assertMode(t, path, 0o600)
+
+	corrupt := filepath.Join(t.TempDir(), "bad")
+	writeFile(t, corrupt, "not a key")
+	if _, _, err := server.LoadHostKey(corrupt); err == nil || !strings.Contains(err.Error(), corrupt) {
+		t.Fatalf("corrupt key: err = %v, want an error naming the file", err)
+	}
+	if got := readFile(t, corrupt); got != "not a key" {
+		t.Fatalf("corrupt key was replaced: %q", got)
+	}
+}
