@@ -5,6 +5,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -28,7 +29,9 @@ func startServer(t testing.TB, configure ...func(*server.Server)) (string, *serv
 	if err != nil || !created {
 		t.Fatalf("host key: created=%v err=%v", created, err)
 	}
-	srv := &server.Server{Blog: blog, HostKey: signer, Logger: log.New(testWriter{t})}
+	tw := &testWriter{t: t}
+	t.Cleanup(tw.stop) // registered first, so it runs after the server is closed
+	srv := &server.Server{Blog: blog, HostKey: signer, Logger: log.New(tw)}
 	// Tests make many connections from one address quickly; the tests of the
 	// limits themselves set their own.
 	srv.Limits.ConnRate, srv.Limits.ConnBurst = 100000, 1000
@@ -55,11 +58,28 @@ func startServer(t testing.TB, configure ...func(*server.Server)) (string, *serv
 	return l.Addr().String(), srv
 }
 
-type testWriter struct{ t testing.TB }
+// testWriter sends a server's log to the test's log, until the test ends:
+// session goroutines may still log while the server closes, and testing
+// panics on a Log after the test.
+type testWriter struct {
+	t       testing.TB
+	mu      sync.Mutex
+	stopped bool
+}
 
-func (w testWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
+func (w *testWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if !w.stopped {
+		w.t.Log(strings.TrimRight(string(p), "\n"))
+	}
 	return len(p), nil
+}
+
+func (w *testWriter) stop() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.stopped = true
 }
 
 // openSeedPost filters the list down to the seed post and opens it.

@@ -18,8 +18,9 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 )
 
-// DefaultTimeout bounds every wait in this package.
-const DefaultTimeout = 10 * time.Second
+// DefaultTimeout bounds every wait in this package: generous, because CI
+// runs the packages' tests in parallel under the race detector on 2 cores.
+const DefaultTimeout = 20 * time.Second
 
 // ClientConfig is an anonymous reader's client configuration.
 func ClientConfig(user string) *gossh.ClientConfig {
