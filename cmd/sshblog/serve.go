@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,35 +32,35 @@ func (c *contentFlags) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.future, "future", false, "also show posts dated in the future")
 }
 
-// load reads the posts. The FS paths in problems are shown relative to the
-// folder the operator named, so they can open the file as printed.
-func (c *contentFlags) load() (*content.Blog, []error, error) {
-	var fsys fs.FS
-	root := "content/posts"
+// open returns the posts' folder and the name to show for it in messages.
+func (c *contentFlags) open() (fs.FS, string, error) {
 	if c.dir == "" {
-		fsys = blogposts.Posts()
-	} else {
-		st, err := os.Stat(c.dir)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--content %s: %w", c.dir, err)
-		}
-		if !st.IsDir() {
-			return nil, nil, fmt.Errorf("--content %s: not a directory", c.dir)
-		}
-		fsys = os.DirFS(c.dir)
-		root = c.dir
+		return blogposts.Posts(), "content/posts", nil
 	}
-	blog, problems, err := content.Load(fsys, content.Options{Future: c.future})
+	st, err := os.Stat(c.dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("--content %s: %w", c.dir, err)
+	}
+	if !st.IsDir() {
+		return nil, "", fmt.Errorf("--content %s: not a directory", c.dir)
+	}
+	return os.DirFS(c.dir), c.dir, nil
+}
+
+func (c *contentFlags) options(root string) content.Options {
+	return content.Options{Future: c.future, Root: root}
+}
+
+// load reads the posts. Problems name files under the folder the operator
+// gave, so they can open the file as printed.
+func (c *contentFlags) load() (*content.Blog, []error, error) {
+	fsys, root, err := c.open()
+	if err != nil {
+		return nil, nil, err
+	}
+	blog, problems, err := content.Load(fsys, c.options(root))
 	if err != nil {
 		return nil, problems, fmt.Errorf("--content %s: %w", root, err)
-	}
-	for i, p := range problems {
-		var pe *content.ParseError
-		if errors.As(p, &pe) {
-			cp := *pe
-			cp.Path = root + "/" + pe.Path
-			problems[i] = &cp
-		}
 	}
 	return blog, problems, nil
 }
@@ -223,26 +222,15 @@ func checkFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 	var posts contentFlags
 	posts.register(fs)
 	return func(_ context.Context, stdout, _ io.Writer) error {
-		blog, problems, err := posts.load()
+		fsys, root, err := posts.open()
 		if err != nil {
 			return err
 		}
-		for _, p := range problems {
-			fmt.Fprintln(stdout, p)
-		}
-		fmt.Fprintf(stdout, "%d posts, %d hidden, %s\n", blog.Len(), blog.Hidden(), plural(len(problems), "error", "errors"))
-		if len(problems) > 0 {
+		if content.Check(stdout, fsys, root, posts.options(root)) > 0 {
 			return errReported
 		}
 		return nil
 	}
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func fingerprintFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) error {

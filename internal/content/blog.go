@@ -4,15 +4,19 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
-// Options changes what Load shows. The zero value hides future posts and
-// uses the current time.
+// Options changes what Load shows. The zero value hides drafts and future
+// posts, reads dates without a zone as UTC and uses the current time.
 type Options struct {
 	// Future shows posts dated after Now, as Jekyll's --future does.
 	Future bool
@@ -21,6 +25,21 @@ type Options struct {
 	Now time.Time
 	// Name is the blog's name shown in headers; empty means "sshblog".
 	Name string
+
+	// Drafts shows drafts and unpublished posts ("draft: true",
+	// "published: false", files under a _drafts folder), as jekyll --drafts
+	// --unpublished and hugo -D do. Such posts have Post.Draft set.
+	Drafts bool
+	// Location is the time zone of dates written without one, such as
+	// "2017-06-11 21:06:00" or "2017-06-11"; nil means UTC. Set it to the
+	// blog's zone (Jekyll's "timezone", Hugo's "timeZone") to match the
+	// static site to the minute.
+	Location *time.Location
+	// Root is the folder fsys was opened from, as the operator wrote it
+	// (the --content flag). It goes in front of file names in problems
+	// (ParseError.Root), so they read "content/posts/x.md:3: ...". Empty
+	// shows paths inside fsys.
+	Root string
 }
 
 // Blog is a loaded, immutable set of posts. It is safe for concurrent use.
@@ -32,16 +51,31 @@ type Blog struct {
 	hidden int
 }
 
-// Tag is a tag and how many visible posts carry it.
+// Tag is a tag (or category) and how many visible posts carry it.
 type Tag struct {
-	Name  string // as first written
-	Count int
+	Name     string // as first written, in the oldest post that has it
+	Count    int
+	Category bool // some post has it under "categories" rather than "tags"
 }
 
-// Load reads every Markdown file (.md, .markdown) below the root of fsys,
-// skipping dot-files and dot-folders. A broken file does not stop the load:
-// it is left out and reported in problems, one error per file, each naming
-// the file. err is non-nil only when fsys itself cannot be walked.
+// Load reads every Markdown file (.md, .markdown, any case) below the root
+// of fsys, in every subfolder. It skips names starting with "." (files and
+// folders), and files starting with "_" (Hugo's _index.md section pages),
+// "#" or "~" (editor backups). A Hugo page bundle, my-post/index.md, is
+// named by its folder.
+//
+// Each file is parsed as the package documentation describes. Drafts,
+// unpublished posts and posts dated after opts.Now are loaded but hidden
+// unless opts says otherwise; Hidden counts them. Files are read and parsed
+// in parallel (fsys must allow concurrent reads, as os.DirFS, embed.FS and
+// fstest.MapFS do); the result does not depend on it.
+//
+// A broken file does not stop the load: it is left out and reported in
+// problems, one *ParseError per file, sorted by path, each naming the file
+// and, where it can, the line. Two posts with one slug are a problem for
+// the one left out, naming both; a visible post wins over a hidden one,
+// then the first by path. err is non-nil only when fsys itself cannot be
+// walked.
 func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -51,52 +85,95 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	if blog.Name == "" {
 		blog.Name = "sshblog"
 	}
-	var visible []*Post
-	firstPath := map[string]string{} // slug -> file that claimed it
+
+	var files []string
+	var errs []*ParseError
 	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if name == "." {
 				return err
 			}
-			problems = append(problems, &ParseError{Path: name, Msg: "cannot read: " + err.Error()})
+			errs = append(errs, &ParseError{Path: name, Msg: "cannot read: " + errText(err) + ": check its permissions"})
+			return nil
+		}
+		if name == "." {
 			return nil
 		}
 		base := path.Base(name)
-		if name != "." && strings.HasPrefix(base, ".") {
+		if strings.HasPrefix(base, ".") {
 			if d.IsDir() {
 				return fs.SkipDir
 			}
 			return nil
 		}
-		if d.IsDir() || !isMarkdown(base) {
+		if d.IsDir() || !isMarkdown(base) || strings.HasPrefix(base, "_") ||
+			strings.HasPrefix(base, "#") || strings.HasPrefix(base, "~") {
 			return nil
 		}
-		data, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			problems = append(problems, &ParseError{Path: name, Msg: "cannot read: " + err.Error()})
-			return nil
-		}
-		pp, err := parsePost(name, data)
-		if err != nil {
-			problems = append(problems, err)
-			return nil
-		}
-		key := strings.ToLower(pp.post.Slug)
-		if other, dup := firstPath[key]; dup {
-			problems = append(problems, &ParseError{Path: name,
-				Msg: fmt.Sprintf("slug %q is already used by %s: rename one file or set \"slug:\"", pp.post.Slug, other)})
-			return nil
-		}
-		firstPath[key] = name
-		if pp.hidden || (!opts.Future && pp.post.Date.After(now)) {
-			blog.hidden++
-			return nil
-		}
-		visible = append(visible, pp.post)
+		files = append(files, name)
 		return nil
 	})
 	if walkErr != nil {
-		return nil, problems, fmt.Errorf("reading posts: %w", walkErr)
+		return nil, nil, fmt.Errorf("reading posts: %w", walkErr)
+	}
+
+	results := make([]loadResult, len(files))
+	po := parseOptions{loc: opts.Location}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(files) {
+					return
+				}
+				results[i] = loadFile(fsys, files[i], po)
+			}
+		})
+	}
+	wg.Wait()
+
+	// Slugs are unique: on a clash a visible post wins over a hidden one,
+	// then the first by path.
+	type entry struct {
+		pp      *parsed
+		visible bool
+	}
+	var entries []entry
+	winner := map[string]int{} // slug -> index in entries
+	lose := func(loser, other *parsed) {
+		errs = append(errs, &ParseError{Path: loser.post.Path, Line: loser.slugLine, Msg: fmt.Sprintf(
+			"slug %q is also used by %s: rename one of the files or set \"slug:\" in one of them",
+			loser.post.Slug, joinRoot(opts.Root, other.post.Path))})
+	}
+	for _, r := range results {
+		if r.err != nil {
+			errs = append(errs, r.err)
+			continue
+		}
+		e := entry{pp: r.pp, visible: isVisible(r.pp, opts, now)}
+		key := strings.ToLower(r.pp.post.Slug)
+		if w, dup := winner[key]; dup {
+			if e.visible && !entries[w].visible {
+				lose(entries[w].pp, e.pp)
+				entries[w] = e
+			} else {
+				lose(e.pp, entries[w].pp)
+			}
+			continue
+		}
+		winner[key] = len(entries)
+		entries = append(entries, e)
+	}
+
+	var visible []*Post
+	for _, e := range entries {
+		if e.visible {
+			visible = append(visible, e.pp.post)
+		} else {
+			blog.hidden++
+		}
 	}
 	slices.SortStableFunc(visible, func(a, b *Post) int {
 		if c := b.Date.Compare(a.Date); c != 0 {
@@ -109,30 +186,141 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		blog.bySlug[strings.ToLower(p.Slug)] = i
 	}
 	blog.tags = countTags(visible)
+
+	slices.SortStableFunc(errs, func(a, b *ParseError) int {
+		if c := cmp.Compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Line, b.Line)
+	})
+	for _, e := range errs {
+		e.Root = opts.Root
+		problems = append(problems, e)
+	}
 	return blog, problems, nil
 }
 
 // ErrNoPosts is returned by callers that need at least one post.
 var ErrNoPosts = errors.New("no posts could be loaded")
 
+type loadResult struct {
+	pp  *parsed
+	err *ParseError
+}
+
+// loadFile reads and parses one file. A panic while parsing (a bug) costs
+// that file only.
+func loadFile(fsys fs.FS, name string, po parseOptions) (res loadResult) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = loadResult{err: &ParseError{Path: name,
+				Msg: fmt.Sprintf("cannot parse this file (internal error: %v): please report it", r)}}
+		}
+	}()
+	data, modTime, err := readFile(fsys, name)
+	if err != nil {
+		return loadResult{err: &ParseError{Path: name, Msg: err.Error()}}
+	}
+	po.modTime = modTime
+	pp, err := parsePost(name, data, po)
+	if err != nil {
+		pe, ok := err.(*ParseError)
+		if !ok {
+			pe = &ParseError{Path: name, Msg: err.Error()}
+		}
+		return loadResult{err: pe}
+	}
+	return loadResult{pp: pp}
+}
+
+// readFile reads a file of at most maxFileSize bytes, and tells when it
+// was last modified if the file system knows.
+func readFile(fsys fs.FS, name string) (data []byte, modTime time.Time, err error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("cannot read: %s: check its permissions", errText(err))
+	}
+	defer f.Close()
+	size := 0
+	if info, err := f.Stat(); err == nil {
+		if info.Size() > maxFileSize {
+			return nil, time.Time{}, fmt.Errorf("file is %d MB: a post may be at most %d MB; is it really a post?", info.Size()>>20, maxFileSize>>20)
+		}
+		size = int(info.Size())
+		modTime = info.ModTime()
+	}
+	data = make([]byte, 0, size+1)
+	for {
+		if len(data) == cap(data) {
+			data = append(data, 0)[:len(data)]
+		}
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if len(data) > maxFileSize {
+			return nil, time.Time{}, fmt.Errorf("file is over %d MB: a post may be at most %d MB; is it really a post?", maxFileSize>>20, maxFileSize>>20)
+		}
+		if err == io.EOF {
+			return data, modTime, nil
+		}
+		if err != nil {
+			return nil, time.Time{}, fmt.Errorf("cannot read: %s", errText(err))
+		}
+	}
+}
+
+// errText is an fs error without the path it repeats.
+func errText(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func isVisible(pp *parsed, opts Options, now time.Time) bool {
+	switch {
+	case pp.draft && !opts.Drafts:
+		return false
+	case !opts.Future && pp.publish.After(now):
+		return false
+	case !pp.expiry.IsZero() && !pp.expiry.After(now):
+		return false
+	}
+	return true
+}
+
 func isMarkdown(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
 	return ext == ".md" || ext == ".markdown"
 }
 
+// countTags counts the tags of the visible posts (newest first), naming
+// each as the oldest post wrote it.
 func countTags(posts []*Post) []Tag {
 	index := map[string]int{}
 	var tags []Tag
-	for _, p := range posts {
+	for i := len(posts) - 1; i >= 0; i-- {
+		p := posts[i]
+		isCategory := p.IsCategory
+		if len(p.Categories) > 16 { // many: look them up in a set
+			set := make(map[string]bool, len(p.Categories))
+			for _, c := range p.Categories {
+				set[strings.ToLower(c)] = true
+			}
+			isCategory = func(t string) bool { return set[strings.ToLower(t)] }
+		}
 		for _, t := range p.Tags {
 			key := strings.ToLower(t)
-			i, ok := index[key]
+			k, ok := index[key]
 			if !ok {
-				i = len(tags)
-				index[key] = i
+				k = len(tags)
+				index[key] = k
 				tags = append(tags, Tag{Name: t})
 			}
-			tags[i].Count++
+			tags[k].Count++
+			if len(p.Categories) > 0 && isCategory(t) {
+				tags[k].Category = true
+			}
 		}
 	}
 	slices.SortStableFunc(tags, func(a, b Tag) int {

@@ -4,228 +4,361 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/unicode/norm"
 )
 
-// ParseError is a problem with one post file. Line is 0 when the problem
-// has no single line.
+// ParseError is a problem with one post file. Every problem Load reports is
+// a *ParseError.
 type ParseError struct {
-	Path string
-	Line int
-	Msg  string
+	Path string // the file's path inside the loaded fs.FS, slash-separated
+	Line int    // 1-based line in the file (the opening --- is line 1); 0 when the problem has no single line
+	Msg  string // what is wrong, and what to do about it
+
+	// Root is the folder the fs.FS was opened from, as the operator wrote it
+	// (see Options.Root). When set, Error shows the file as Root/Path, e.g.
+	// "content/posts/x.md:3: ...".
+	Root string
 }
 
+// Error formats the problem as "file:line: message", or "file: message"
+// when there is no line. It is one line and holds no control characters,
+// whatever the file is called.
 func (e *ParseError) Error() string {
+	msg := SanitizeLine(e.Msg)
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.Path, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d: %s", e.Name(), e.Line, msg)
 	}
-	return fmt.Sprintf("%s: %s", e.Path, e.Msg)
+	return fmt.Sprintf("%s: %s", e.Name(), msg)
 }
 
-// frontMatter is what a post's header may say. Fields are raw YAML nodes
-// where authors write them in more than one form.
-type frontMatter struct {
-	Title       string    `yaml:"title"`
-	Date        yaml.Node `yaml:"date"`
-	Updated     yaml.Node `yaml:"updated"`
-	LastMod     yaml.Node `yaml:"lastmod"`
-	LastModAt   yaml.Node `yaml:"last_modified_at"`
-	Tags        yaml.Node `yaml:"tags"`
-	Categories  yaml.Node `yaml:"categories"`
-	Description string    `yaml:"description"`
-	Excerpt     string    `yaml:"excerpt"`
-	Summary     string    `yaml:"summary"`
-	Slug        string    `yaml:"slug"`
-	Published   *bool     `yaml:"published"`
-	Draft       bool      `yaml:"draft"`
+// Name is the file as the operator knows it: Root and Path joined, quoted
+// when the name holds control characters.
+func (e *ParseError) Name() string {
+	name := joinRoot(e.Root, e.Path)
+	if !isClean(name) || strings.ContainsAny(name, "\n\t") {
+		return strconv.Quote(name)
+	}
+	return name
 }
 
-var datePrefix = regexp.MustCompile(`^(\d{4}-\d{2}-\d{2})-`)
+// joinRoot puts root, as typed, in front of a slash-separated path inside it.
+func joinRoot(root, p string) string {
+	if root == "" {
+		return p
+	}
+	if p == "" || p == "." {
+		return root
+	}
+	p = filepath.FromSlash(p)
+	if strings.HasSuffix(root, "/") || strings.HasSuffix(root, string(filepath.Separator)) {
+		return root + p
+	}
+	return root + string(filepath.Separator) + p
+}
+
+// maxFileSize bounds one post; anything larger is surely not a blog post.
+const maxFileSize = 16 << 20
+
+// parseOptions is what parsing needs from Options and the file system.
+type parseOptions struct {
+	loc     *time.Location // zone of dates written without one
+	modTime time.Time      // the file's modification time, the date of an undated draft
+}
 
 // parsed is a post plus what the loader needs to decide whether to show it.
 type parsed struct {
-	post   *Post
-	hidden bool // draft or unpublished; future dates are judged by the loader
+	post     *Post
+	draft    bool      // draft: true, published: false, or under _drafts/
+	publish  time.Time // when the post goes public: its date, or a later publishDate
+	expiry   time.Time // when it stops being shown (Hugo's expiryDate); zero for never
+	slugLine int       // line of "slug:", for messages; 0 when the slug comes from the name
 }
 
+var utf8BOM = []byte("\xef\xbb\xbf")
+
 // parsePost turns one file into a Post. name is the file's path inside the
-// loaded fs.FS and is used in error messages.
-func parsePost(name string, data []byte) (*parsed, error) {
+// loaded fs.FS; it is used in error messages and for the date, slug and
+// title of posts that do not give them.
+func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &ParseError{Path: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	failFM := func(err error) error {
+		if fe, ok := err.(*fmError); ok {
+			return &ParseError{Path: name, Line: fe.line, Msg: fe.msg}
+		}
+		return &ParseError{Path: name, Msg: err.Error()}
+	}
+	if len(data) > maxFileSize {
+		return nil, fail(0, "file is %d MB: a post may be at most %d MB; is it really a post?", len(data)>>20, maxFileSize>>20)
+	}
+	if bytes.HasPrefix(data, []byte{0xff, 0xfe}) || bytes.HasPrefix(data, []byte{0xfe, 0xff}) {
+		return nil, fail(1, "file is UTF-16: save it as UTF-8")
+	}
+	data = bytes.TrimPrefix(data, utf8BOM)
 	if !utf8.Valid(data) {
-		return nil, fail(invalidUTF8Line(data), "not valid UTF-8: save the file as UTF-8")
+		line, b := invalidUTF8(data)
+		return nil, fail(line, "not valid UTF-8 (byte 0x%02x): save the file as UTF-8", b)
 	}
-	text := strings.ReplaceAll(string(data), "\r\n", "\n")
+	text := string(data)
+	if strings.IndexByte(text, '\r') >= 0 {
+		text = strings.ReplaceAll(text, "\r\n", "\n")
+		text = strings.ReplaceAll(text, "\r", "\n")
+	}
+	if hasControls(text) {
+		text = Sanitize(text)
+	}
+	text = toNFC(text)
 
-	header, body, bodyLine, err := splitFrontMatter(text)
+	lang, header, body, err := splitFrontMatter(text)
 	if err != nil {
-		return nil, fail(1, "%v", err)
+		return nil, failFM(err)
 	}
-	var fm frontMatter
-	if header != "" {
-		if err := yaml.Unmarshal([]byte(header), &fm); err != nil {
-			line, msg := yamlErrorLine(err)
-			if line > 0 {
-				line++ // the opening --- is line 1
-			}
-			return nil, fail(line, "front matter: %s", msg)
-		}
+	fm, err := decodeFrontMatter(lang, header, 2)
+	if err != nil {
+		return nil, failFM(err)
 	}
 
-	base := path.Base(name)
+	// The file name: "2017-06-11-my-post.md", or a Hugo page bundle
+	// "my-post/index.md" named by its folder.
+	dir, base := path.Split(name)
 	stem := strings.TrimSuffix(base, path.Ext(base))
-
-	p := &Post{Path: name, Source: Sanitize(text)}
-	body = Sanitize(body)
-
-	// Title: front matter, else the first "# " heading (then dropped from the
-	// body so it is not shown twice), else the file name made readable.
-	p.Title = SanitizeLine(fm.Title)
-	if p.Title == "" {
-		if title, rest, ok := leadingHeading(body); ok {
-			p.Title, body = title, rest
-		}
+	if strings.EqualFold(stem, "index") && dir != "" {
+		stem = path.Base(dir)
 	}
-	if p.Title == "" {
-		p.Title = readableName(datePrefix.ReplaceAllString(stem, ""))
-	}
-	p.Body = body
-	p.Words = len(strings.Fields(body))
+	stem = toNFC(stem)
+	fileDate, stemRest := splitDatePrefix(stem)
 
-	// Date: front matter, else the file name's YYYY-MM-DD- prefix.
-	if !fm.Date.IsZero() {
-		d, err := parseDate(fm.Date.Value)
-		if err != nil {
-			return nil, fail(fm.Date.Line+1, "date %q: %v", fm.Date.Value, err)
-		}
-		p.Date = d
-	} else if m := datePrefix.FindStringSubmatch(stem); m != nil {
-		d, err := time.Parse(time.DateOnly, m[1])
-		if err != nil {
-			return nil, fail(0, "date in file name %q: %v: name it YYYY-MM-DD-slug.md", base, dateErr(err))
-		}
-		p.Date = d
-	} else {
-		return nil, fail(0, "no date: add \"date: YYYY-MM-DD\" to the front matter or name the file YYYY-MM-DD-slug.md")
-	}
-	for _, n := range []*yaml.Node{&fm.Updated, &fm.LastModAt, &fm.LastMod} {
-		if n.IsZero() {
-			continue
-		}
-		d, err := parseDate(n.Value)
-		if err != nil {
-			return nil, fail(n.Line+1, "updated date %q: %v", n.Value, err)
-		}
-		p.Updated = d
-		break
-	}
+	p := &Post{Path: name, Source: text}
+	pp := &parsed{post: p, draft: inDrafts(name)}
+	body = transformBody(body, lang == "toml")
 
-	tags, err := stringList(&fm.Tags)
+	// Title: front matter, else a leading "# " heading (then dropped from
+	// the body so it is not shown twice), else the file name made readable.
+	tv, _ := fm.get("title")
+	rawTitle, err := tv.textValue("title")
 	if err != nil {
-		return nil, fail(fm.Tags.Line+1, "tags: %v", err)
+		return nil, failFM(err)
 	}
-	cats, err := stringList(&fm.Categories)
+	p.Title = plainInline(rawTitle)
+	if h, rest, ok := leadingHeading(body); ok {
+		switch {
+		case p.Title == "":
+			p.Title, body = h, rest
+		case strings.EqualFold(h, p.Title):
+			body = rest // the same title again as the first heading
+		}
+	}
+	if p.Title == "" {
+		p.Title = readableName(cmpOr(stemRest, stem))
+	}
+	p.Body = trimLeadingBlankLines(body)
+	p.Words = countWords(p.Body)
+
+	// Dates. A date without a zone is in po.loc.
+	loc := po.loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	dateOf := func(key string) (time.Time, bool, error) {
+		v := fm[key]
+		if v.kind == fmNone {
+			return time.Time{}, false, nil
+		}
+		s, err := v.textValue(key)
+		if err != nil {
+			return time.Time{}, false, err
+		}
+		t, err := parseDate(s, loc)
+		if err != nil {
+			return time.Time{}, false, &fmError{line: v.line, msg: fmt.Sprintf("%s %q: %v", key, s, err)}
+		}
+		return t, true, nil
+	}
+	firstDate := func(keys ...string) (time.Time, bool, error) {
+		for _, k := range keys {
+			if t, ok, err := dateOf(k); ok || err != nil {
+				return t, ok, err
+			}
+		}
+		return time.Time{}, false, nil
+	}
+
+	if v := fm["draft"]; v.kind != fmNone {
+		b, err := v.boolValue("draft")
+		if err != nil {
+			return nil, failFM(err)
+		}
+		pp.draft = pp.draft || b
+	}
+	// "published" is a true/false in Jekyll and a date in Hugo.
+	publishedKey := ""
+	if v := fm["published"]; v.kind != fmNone {
+		if b, err := v.boolValue("published"); err == nil {
+			pp.draft = pp.draft || !b
+		} else {
+			publishedKey = "published"
+		}
+	}
+	publishDate, hasPublish, err := firstDate("publishdate", "pubdate", publishedKey)
 	if err != nil {
-		return nil, fail(fm.Categories.Line+1, "categories: %v", err)
+		return nil, failFM(err)
+	}
+	date, hasDate, err := dateOf("date")
+	if err != nil {
+		return nil, failFM(err)
+	}
+	switch {
+	case hasDate:
+	case hasPublish:
+		date = publishDate
+	case fileDate != "":
+		date, err = time.ParseInLocation(time.DateOnly, fileDate, loc)
+		if err != nil {
+			return nil, fail(0, "date in file name %q: %v: name the file YYYY-MM-DD-slug.md with a real date", base, dateErr(err))
+		}
+	default:
+		date, hasDate, err = firstDate("lastmod", "modified")
+		if err != nil {
+			return nil, failFM(err)
+		}
+		if !hasDate && pp.draft {
+			// Jekyll dates a draft by its file's modification time.
+			date, hasDate = po.modTime.In(loc), true
+		}
+		if !hasDate {
+			return nil, fail(0, "no date: add \"date: YYYY-MM-DD\" to the front matter or name the file YYYY-MM-DD-%s", cmpOr(stemRest, stem)+path.Ext(base))
+		}
+	}
+	p.Draft = pp.draft
+	p.Date = date
+	pp.publish = date
+	if hasPublish && publishDate.After(date) {
+		pp.publish = publishDate
+	}
+	if p.Updated, _, err = firstDate("updated", "last_modified_at", "lastmod", "modified"); err != nil {
+		return nil, failFM(err)
+	}
+	if pp.expiry, _, err = firstDate("expirydate", "unpublishdate"); err != nil {
+		return nil, failFM(err)
+	}
+
+	// Tags and categories: Jekyll reads the singular key first, and splits
+	// only the plural one when it is a string.
+	readWords := func(singular, plural string) ([]string, error) {
+		if v := fm[singular]; v.kind != fmNone {
+			return v.words(singular, false)
+		}
+		return fm[plural].words(plural, true)
+	}
+	tags, err := readWords("tag", "tags")
+	if err != nil {
+		return nil, failFM(err)
+	}
+	cats, err := readWords("category", "categories")
+	if err != nil {
+		return nil, failFM(err)
 	}
 	p.Tags = mergeTags(tags, cats)
+	p.Categories = mergeTags(cats)
 
-	p.Slug = SanitizeLine(fm.Slug)
-	if p.Slug == "" {
-		p.Slug = slugify(datePrefix.ReplaceAllString(stem, ""))
-	} else {
-		p.Slug = slugify(p.Slug)
+	sv := fm["slug"]
+	slug, err := sv.textValue("slug")
+	if err != nil {
+		return nil, failFM(err)
+	}
+	p.Slug = slugify(slug)
+	if p.Slug != "" {
+		pp.slugLine = sv.line
+	}
+	for _, s := range []string{stemRest, stem, p.Title} {
+		if p.Slug == "" {
+			p.Slug = slugify(s)
+		}
 	}
 	if p.Slug == "" {
 		return nil, fail(0, "cannot make a slug from the file name: rename the file or set \"slug:\"")
 	}
 
-	p.Description = SanitizeLine(firstNonEmpty(fm.Description, fm.Excerpt, fm.Summary))
+	dv, dk := fm.get("description", "excerpt", "summary")
+	desc, err := dv.textValue(dk)
+	if err != nil {
+		return nil, failFM(err)
+	}
+	p.Description = plainInline(desc)
 	if p.Description == "" {
-		p.Description = firstParagraph(body, 160)
+		p.Description = firstParagraph(p.Body, descriptionRunes)
 	}
-
-	hidden := fm.Draft || (fm.Published != nil && !*fm.Published)
-	_ = bodyLine
-	return &parsed{post: p, hidden: hidden}, nil
+	return pp, nil
 }
 
-// splitFrontMatter separates a leading "---" YAML block from the body.
-// bodyLine is the 1-based line where the body starts.
-func splitFrontMatter(text string) (header, body string, bodyLine int, err error) {
-	if !strings.HasPrefix(text, "---\n") && text != "---" {
-		return "", text, 1, nil
+// descriptionRunes bounds a description taken from the body.
+const descriptionRunes = 160
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
 	}
-	rest := text[len("---\n"):]
-	line := 2
-	for off := 0; off <= len(rest); {
-		end := strings.IndexByte(rest[off:], '\n')
-		var cur string
-		if end < 0 {
-			cur = rest[off:]
-		} else {
-			cur = rest[off : off+end]
+	return b
+}
+
+// inDrafts reports whether the file is in a Jekyll _drafts folder.
+func inDrafts(name string) bool {
+	for _, part := range strings.Split(path.Dir(name), "/") {
+		if part == "_drafts" {
+			return true
 		}
-		if strings.TrimRight(cur, " \t") == "---" || strings.TrimRight(cur, " \t") == "..." {
-			header = rest[:off]
-			if end < 0 {
-				return header, "", line + 1, nil
+	}
+	return false
+}
+
+// splitDatePrefix splits "2017-06-11-my-post" into "2017-06-11" and
+// "my-post". A stem that is only a date keeps it as the date and leaves
+// rest empty.
+func splitDatePrefix(stem string) (date, rest string) {
+	if len(stem) < 10 {
+		return "", stem
+	}
+	for i := 0; i < 10; i++ {
+		c := stem[i]
+		if i == 4 || i == 7 {
+			if c != '-' {
+				return "", stem
 			}
-			return header, rest[off+end+1:], line + 1, nil
+		} else if c < '0' || c > '9' {
+			return "", stem
 		}
-		if end < 0 {
-			break
-		}
-		off += end + 1
-		line++
 	}
-	return "", "", 0, fmt.Errorf("front matter starts with --- but never ends: close it with a --- line")
+	switch {
+	case len(stem) == 10:
+		return stem, ""
+	case stem[10] == '-':
+		return stem[:10], stem[11:]
+	}
+	return "", stem
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
-// yamlErrorLine pulls the line number out of a YAML error, counted from the
-// first line of the front matter.
-func yamlErrorLine(err error) (int, string) {
-	msg := err.Error()
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		var n int
-		fmt.Sscan(m[1], &n)
-		return n, m[2]
-	}
-	if te, ok := err.(*yaml.TypeError); ok && len(te.Errors) > 0 {
-		msg = te.Errors[0]
-		if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(msg); m != nil {
-			var n int
-			fmt.Sscan(m[1], &n)
-			return n, m[2]
-		}
-	}
-	return 0, strings.TrimPrefix(msg, "yaml: ")
-}
-
-func invalidUTF8Line(data []byte) int {
-	line := 1
-	for len(data) > 0 {
-		r, size := utf8.DecodeRune(data)
+// invalidUTF8 finds the line and value of the first byte that is not UTF-8.
+func invalidUTF8(data []byte) (line int, b byte) {
+	line = 1
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size == 1 {
-			return line
+			return line, data[i]
 		}
 		if r == '\n' {
 			line++
 		}
-		data = data[size:]
+		i += size
 	}
-	return line
+	return line, 0
 }
 
 // dateLayouts are the forms Jekyll and Hugo accept, most specific first.
@@ -235,30 +368,50 @@ var dateLayouts = []string{
 	"2006-01-02 15:04:05 -07:00",
 	"2006-01-02 15:04:05 MST",
 	"2006-01-02 15:04:05Z07:00",
+	"2006-01-02 15:04:05 Z07:00",
+	"2006-01-02T15:04:05-0700",
 	"2006-01-02T15:04:05",
 	"2006-01-02 15:04:05",
 	"2006-01-02 15:04 -0700",
+	"2006-01-02 15:04 -07:00",
+	"2006-01-02T15:04Z07:00",
 	"2006-01-02 15:04",
 	"2006-01-02T15:04",
 	time.DateOnly,
+	"2006/01/02 15:04:05",
+	"2006/01/02 15:04",
+	"2006/01/02",
+	time.RFC1123Z,
+	time.RFC1123,
+	"2 Jan 2006",
+	"02 Jan 2006",
+	"Jan 2, 2006",
+	"January 2, 2006",
 }
 
-func parseDate(s string) (time.Time, error) {
+// parseDate reads a date in any of dateLayouts; loc is the zone of dates
+// that do not give one.
+func parseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	var firstErr error
+	var rangeErr error
 	for _, layout := range dateLayouts {
-		t, err := time.Parse(layout, s)
+		t, err := time.ParseInLocation(layout, s, loc)
 		if err == nil {
+			// Go reads a zone abbreviation it does not know ("KST") as
+			// UTC, which would be hours off.
+			if name, offset := t.Zone(); strings.Contains(layout, "MST") && offset == 0 && name != "UTC" && name != "GMT" {
+				return time.Time{}, fmt.Errorf("time zone %q is not known: write its offset instead, like +0900", name)
+			}
 			return t, nil
 		}
-		// Keep the error of a layout whose shape matched (same length), since
-		// it says what is wrong ("hour out of range") rather than "cannot parse".
-		if pe, ok := err.(*time.ParseError); ok && pe.Message != "" && firstErr == nil {
-			firstErr = err
+		// Keep the first error that says what is wrong ("hour out of
+		// range") rather than that the shape did not match.
+		if pe, ok := err.(*time.ParseError); ok && pe.Message != "" && rangeErr == nil {
+			rangeErr = err
 		}
 	}
-	if firstErr != nil {
-		return time.Time{}, dateErr(firstErr)
+	if rangeErr != nil {
+		return time.Time{}, dateErr(rangeErr)
 	}
 	return time.Time{}, fmt.Errorf("not a date: write it as 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02 15:04:05 -0700")
 }
@@ -271,78 +424,74 @@ func dateErr(err error) error {
 	return err
 }
 
-// stringList reads tags written as a YAML list, a flow list, or a
-// space-separated string (which Jekyll splits).
-func stringList(n *yaml.Node) ([]string, error) {
-	switch n.Kind {
-	case 0:
-		return nil, nil
-	case yaml.ScalarNode:
-		if n.Tag == "!!null" {
-			return nil, nil
-		}
-		return strings.Fields(n.Value), nil
-	case yaml.SequenceNode:
-		out := make([]string, 0, len(n.Content))
-		for _, c := range n.Content {
-			if c.Kind != yaml.ScalarNode {
-				return nil, fmt.Errorf("line %d: expected a word, found a nested list or map", c.Line+1)
-			}
-			out = append(out, c.Value)
-		}
-		return out, nil
-	}
-	return nil, fmt.Errorf("expected a list like [go, ssh] or words separated by spaces")
-}
-
-// mergeTags joins tags and categories, keeping the first spelling of each
-// and dropping case-insensitive repeats.
+// mergeTags joins lists of tags, keeping the first spelling of each and
+// dropping case-insensitive repeats and empty ones.
 func mergeTags(lists ...[]string) []string {
 	var out []string
-	seen := map[string]bool{}
+	var seen map[string]bool // lower-cased, once there are many tags
 	for _, l := range lists {
+	next:
 		for _, t := range l {
-			t = SanitizeLine(t)
-			key := strings.ToLower(t)
-			if t == "" || seen[key] {
+			t = SanitizeLine(toNFC(t))
+			if t == "" {
 				continue
 			}
-			seen[key] = true
+			switch {
+			case seen != nil:
+				key := strings.ToLower(t)
+				if seen[key] {
+					continue next
+				}
+				seen[key] = true
+			default:
+				for _, o := range out {
+					if strings.EqualFold(o, t) {
+						continue next
+					}
+				}
+				if len(out) == 16 {
+					seen = make(map[string]bool, 32)
+					for _, o := range out {
+						seen[strings.ToLower(o)] = true
+					}
+					seen[strings.ToLower(t)] = true
+				}
+			}
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// slugify keeps a name readable: Unicode letters and digits stay, spaces
-// and other separators become single dashes.
+// slugify keeps a name readable: Unicode letters, marks and digits stay
+// (lower-cased), "_" and "." stay, and anything else becomes a single dash.
 func slugify(s string) string {
-	var b strings.Builder
+	s = toNFC(s)
+	b := make([]byte, 0, len(s))
 	dash := false
-	for _, r := range strings.TrimSpace(s) {
+	for _, r := range s {
 		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) || r == '_' || r == '.':
+			if dash && len(b) > 0 {
+				b = append(b, '-')
 			}
 			dash = false
-			b.WriteRune(unicode.ToLower(r))
-		case r == '_' || r == '.':
-			if dash && b.Len() > 0 {
-				b.WriteByte('-')
-			}
-			dash = false
-			b.WriteRune(r)
+			b = utf8.AppendRune(b, unicode.ToLower(r))
 		default:
 			dash = true
 		}
 	}
-	return b.String()
+	return string(b)
 }
 
 // readableName turns a file stem like "my-first_post" into "My first post".
 func readableName(stem string) string {
-	s := strings.Join(strings.FieldsFunc(stem, func(r rune) bool { return r == '-' || r == '_' }), " ")
+	s := SanitizeLine(strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' {
+			return ' '
+		}
+		return r
+	}, stem))
 	r, size := utf8.DecodeRuneInString(s)
 	if size == 0 {
 		return "Untitled"
@@ -350,106 +499,68 @@ func readableName(stem string) string {
 	return string(unicode.ToUpper(r)) + s[size:]
 }
 
-// leadingHeading finds a "# " heading before any other text and returns it
-// with the body minus that line.
-func leadingHeading(body string) (title, rest string, ok bool) {
-	off := 0
-	for off < len(body) {
-		end := strings.IndexByte(body[off:], '\n')
-		lineEnd := len(body)
-		if end >= 0 {
-			lineEnd = off + end
-		}
-		line := strings.TrimSpace(body[off:lineEnd])
-		if line == "" {
-			off = lineEnd + 1
-			continue
-		}
-		if strings.HasPrefix(line, "# ") {
-			title = plainInline(strings.TrimSpace(strings.TrimRight(line[2:], "#")))
-			next := min(lineEnd+1, len(body))
-			return title, body[:off] + body[next:], title != ""
-		}
-		return "", body, false
-	}
-	return "", body, false
-}
-
-var (
-	mdImage  = regexp.MustCompile(`!\[([^\]]*)\]\([^)]*\)`)
-	mdLink   = regexp.MustCompile(`\[([^\]]*)\]\([^)]*\)`)
-	mdMarks  = regexp.MustCompile("(\\*\\*|__|\\*|`|~~)")
-	htmlTags = regexp.MustCompile(`<[^>]+>`)
-)
-
-// plainInline strips inline Markdown (emphasis, links, code marks) for
-// one-line places such as lists.
-func plainInline(s string) string {
-	s = mdImage.ReplaceAllString(s, "$1")
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = htmlTags.ReplaceAllString(s, "")
-	s = mdMarks.ReplaceAllString(s, "")
-	return SanitizeLine(s)
-}
-
-// firstParagraph is the first paragraph of prose in body, as plain text,
-// cut at a word boundary to at most limit runes.
-func firstParagraph(body string, limit int) string {
-	var para []string
-	inFence := false
-	for _, line := range strings.Split(body, "\n") {
-		t := strings.TrimSpace(line)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			inFence = !inFence
-			if len(para) > 0 {
-				break
+// countWords counts what strings.Fields would return, without the slice.
+func countWords(s string) int {
+	n := 0
+	prev := uint8(1) // 1 after white space, 0 in a word
+	for i := 0; i < len(s); i++ {
+		cl := wordClass[s[i]]
+		if cl > 1 {
+			r, size := utf8.DecodeRuneInString(s[i:])
+			cl = 0
+			if unicode.IsSpace(r) {
+				cl = 1
 			}
-			continue
+			i += size - 1
 		}
-		if inFence {
-			continue
-		}
-		if t == "" {
-			if len(para) > 0 {
-				break
-			}
-			continue
-		}
-		if strings.HasPrefix(t, "#") || strings.HasPrefix(t, ">") || strings.HasPrefix(t, "|") ||
-			strings.HasPrefix(t, "<") || strings.HasPrefix(t, "{%") || strings.HasPrefix(t, "![") ||
-			strings.HasPrefix(t, "- ") || strings.HasPrefix(t, "* ") {
-			if len(para) > 0 {
-				break
-			}
-			continue
-		}
-		para = append(para, t)
+		n += int(prev &^ cl) // a word starts here
+		prev = cl
 	}
-	return cutWords(plainInline(strings.Join(para, " ")), limit)
+	return n
 }
 
-// cutWords shortens s to at most limit runes, at a word boundary, with an
-// ellipsis when something was cut.
-func cutWords(s string, limit int) string {
-	if utf8.RuneCountInString(s) <= limit {
-		return s
-	}
-	runes := []rune(s)
-	cut := limit - 1
-	for i := cut; i > limit/2; i-- {
-		if unicode.IsSpace(runes[i]) {
-			cut = i
-			break
+// wordClass sorts bytes for countWords: 0 part of a word, 1 white space,
+// 2 the lead byte of a character that may be white space.
+var wordClass = func() (t [256]uint8) {
+	for c := range utf8.RuneSelf {
+		if asciiSpace[c] {
+			t[c] = 1
 		}
 	}
-	return strings.TrimRightFunc(string(runes[:cut]), unicode.IsSpace) + "…"
+	for c := range t {
+		if maySpaceLead[c] {
+			t[c] = 2
+		}
+	}
+	return t
+}()
+
+// toNFC puts s in Unicode normalization form C, so that text saved
+// decomposed (file names on macOS, some editors) shows and compares like
+// everything else. Only text holding a combining character can change, and
+// that is rare, so the others skip the work.
+func toNFC(s string) string {
+	for i := 0; i < len(s); i++ {
+		if nfcLead[s[i]] {
+			return norm.NFC.String(s)
+		}
+	}
+	return s
 }
 
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if strings.TrimSpace(s) != "" {
+// nfcLead marks the lead bytes of the blocks that hold combining
+// characters: U+0300–U+037F (diacritical marks), U+0591–U+08FF (Hebrew,
+// Arabic…), U+0900–U+1FFF (Indic scripts, Hangul jamo…), U+2000–U+3FFF
+// (marks for symbols, kana voicing marks).
+var nfcLead = [256]bool{0xcc: true, 0xcd: true, 0xd6: true, 0xd7: true, 0xd8: true, 0xd9: true,
+	0xdb: true, 0xdc: true, 0xdd: true, 0xdf: true, 0xe0: true, 0xe1: true, 0xe2: true, 0xe3: true}
+
+func trimLeadingBlankLines(s string) string {
+	for {
+		line, rest, ok := strings.Cut(s, "\n")
+		if !ok || strings.TrimSpace(line) != "" {
 			return s
 		}
+		s = rest
 	}
-	return ""
 }

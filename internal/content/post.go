@@ -1,5 +1,3 @@
-// Package content loads blog posts from an fs.FS: Markdown files with front
-// matter, turned into Posts and indexed by slug and tag.
 package content
 
 import (
@@ -9,18 +7,21 @@ import (
 )
 
 // Post is one blog post, ready to show. Every string in it has been
-// sanitized: it holds no terminal control characters.
+// sanitized: it holds no terminal control characters (Body and Source keep
+// newlines and tabs; the other strings are single lines).
 type Post struct {
-	Slug        string    // URL-ish name, unique in a Blog
+	Slug        string    // URL-ish name, unique in a Blog (lower case)
 	Title       string    // plain text, never empty
 	Date        time.Time // publication date
 	Updated     time.Time // last modification, zero when the post does not say
-	Tags        []string  // as first written; compared case-insensitively
+	Tags        []string  // tags then categories, as first written; compared case-insensitively
+	Categories  []string  // the categories among Tags, for a UI that shows them apart
 	Description string    // one line for lists: front matter or the first paragraph
-	Body        string    // Markdown, without front matter
-	Source      string    // the whole file as written (front matter included)
+	Body        string    // Markdown, without front matter, Liquid or raw HTML
+	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body
+	Draft       bool      // a draft or unpublished post, shown only with Options.Drafts
 }
 
 // ReadingMinutes estimates how long the post takes to read, at least one
@@ -30,10 +31,22 @@ func (p *Post) ReadingMinutes() int {
 	return max(1, int(math.Ceil(float64(p.Words)/wordsPerMinute)))
 }
 
-// HasTag reports whether the post carries tag, compared case-insensitively.
+// HasTag reports whether the post carries tag (or category), compared
+// case-insensitively.
 func (p *Post) HasTag(tag string) bool {
 	for _, t := range p.Tags {
 		if strings.EqualFold(t, tag) {
+			return true
+		}
+	}
+	return false
+}
+
+// IsCategory reports whether name is one of the post's categories rather
+// than one of its tags.
+func (p *Post) IsCategory(name string) bool {
+	for _, c := range p.Categories {
+		if strings.EqualFold(c, name) {
 			return true
 		}
 	}

@@ -2,6 +2,7 @@ package content
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -51,34 +52,46 @@ func Sanitize(s string) string {
 // newlines and tabs become spaces, and runs of spaces collapse.
 func SanitizeLine(s string) string {
 	s = Sanitize(s)
-	if isSingleSpaced(s) {
+	if !needsCollapse(s) {
 		return s
 	}
 	return strings.Join(strings.Fields(s), " ")
 }
 
-// isSingleSpaced reports whether s is ASCII-spaced already: no leading or
-// trailing space, no tab or newline, no double space and nothing beyond
-// ASCII that strings.Fields could treat as a space.
-func isSingleSpaced(s string) bool {
+// needsCollapse reports whether strings.Fields and a join would change s:
+// it has white space other than single spaces between words.
+func needsCollapse(s string) bool {
 	if s == "" {
-		return true
+		return false
 	}
 	if s[0] == ' ' || s[len(s)-1] == ' ' {
-		return false
+		return true
 	}
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; {
-		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
-			return false
-		case c == ' ' && s[i+1] == ' ':
-			return false
-		case c >= utf8.RuneSelf:
-			return false
+		case c == ' ':
+			if s[i+1] == ' ' {
+				return true
+			}
+		case c < utf8.RuneSelf:
+			if asciiSpace[c] {
+				return true
+			}
+		case maySpaceLead[c]:
+			if r, _ := utf8.DecodeRuneInString(s[i:]); unicode.IsSpace(r) {
+				return true
+			}
 		}
 	}
-	return true
+	return false
 }
+
+// asciiSpace are the ASCII characters unicode.IsSpace reports.
+var asciiSpace = [utf8.RuneSelf]bool{' ': true, '\n': true, '\t': true, '\r': true, '\v': true, '\f': true}
+
+// maySpaceLead are the lead bytes of every non-ASCII white space character
+// (U+0085, U+00A0, U+1680, U+2000–U+205F, U+3000).
+var maySpaceLead = [256]bool{0xc2: true, 0xe1: true, 0xe2: true, 0xe3: true}
 
 // skipEscape skips the escape sequence whose ESC was just before s[i] and
 // returns the index after it.
@@ -170,26 +183,36 @@ func isControl(r rune) bool {
 
 // isClean is the fast path: most posts hold no control characters at all.
 func isClean(s string) bool {
+	return !hasControls(s) && utf8.ValidString(s)
+}
+
+// hasControls reports whether s, valid UTF-8, holds a control character
+// Sanitize removes.
+func hasControls(s string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
-			return false
-		}
-		if c >= utf8.RuneSelf {
-			// Multi-byte: check the rune for C1 controls and invalid UTF-8.
-			r, size := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 || isControl(r) {
-				return false
+		if c := s[i]; controlByte[c] {
+			if c != 0xc2 || i+1 < len(s) && s[i+1] < 0xa0 { // U+0080–U+009F
+				return true
 			}
-			i += size - 1
 		}
 	}
-	return true
+	return false
 }
+
+// controlByte marks the bytes that are, or may start, a control character.
+var controlByte = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = c != '\n' && c != '\t'
+	}
+	t[0x7f], t[0xc2] = true, true
+	return t
+}()
 
 // dropControlRefs removes numeric character references (&#27; &#x9b;) that
 // name a control character: a Markdown renderer would decode them into the
-// very bytes Sanitize removed. &#9; and &#10; (tab, newline) stay.
+// very bytes Sanitize removed. As with the characters themselves, the rest
+// of an escape sequence they introduce goes too ("&#27;[31m"). &#9; and
+// &#10; (tab, newline) stay.
 func dropControlRefs(s string) string {
 	i := strings.Index(s, "&#")
 	if i < 0 {
@@ -200,6 +223,12 @@ func dropControlRefs(s string) string {
 		end, r, ok := numericRef(s, i)
 		if ok && isControl(r) {
 			b = append(b, s[:i]...)
+			switch {
+			case r == 0x1b:
+				end = skipEscape(s, end)
+			case r >= 0x80:
+				end = skipC1(s, end, r)
+			}
 			s = s[end:]
 		} else {
 			b = append(b, s[:i+2]...)

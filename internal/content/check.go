@@ -1,0 +1,66 @@
+package content
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+)
+
+// Check loads the posts of fsys as Load does and writes a report for an
+// operator to w: every problem on a line of its own, then a summary line.
+// It returns the number of errors, so a command can exit 1 when it is not
+// zero.
+//
+// root is the folder fsys was opened from, as the operator typed it (the
+// --content flag, or "" for the embedded posts); problems name files under
+// it, "content/posts/x.md:3: date "2017-05-29 24:12:00": hour out of range".
+// opts.Root, when set, wins over root. opts.Future and opts.Drafts count the
+// posts they show as visible, as the server would.
+//
+// The summary reads "12 posts, 3 hidden, 1 error": posts counts every post
+// that loaded, visible or hidden (drafts, unpublished, future, expired);
+// hidden counts those of them the blog would not show; errors counts the
+// problems. A folder that cannot be read, or that holds no post at all, is
+// an error too: the server would refuse to start.
+func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
+	if opts.Root == "" {
+		opts.Root = root
+	}
+	where := opts.Root
+	if where == "" {
+		where = "."
+	}
+	blog, problems, err := Load(fsys, opts)
+	for _, p := range problems {
+		fmt.Fprintln(w, p)
+	}
+	errs = len(problems)
+	posts, hidden := 0, 0
+	switch {
+	case err != nil:
+		var pe *fs.PathError
+		if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(w, "%s: no such folder: check the path to the posts\n", SanitizeLine(where))
+		} else {
+			fmt.Fprintf(w, "%s: %s\n", SanitizeLine(where), SanitizeLine(err.Error()))
+		}
+		errs++
+	default:
+		hidden = blog.Hidden()
+		posts = blog.Len() + hidden
+		if posts == 0 && errs == 0 {
+			fmt.Fprintf(w, "%s: no posts found: add Markdown files (.md or .markdown)\n", SanitizeLine(where))
+			errs++
+		}
+	}
+	fmt.Fprintf(w, "%d %s, %d hidden, %d %s\n", posts, plural(posts, "post", "posts"), hidden, errs, plural(errs, "error", "errors"))
+	return errs
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

@@ -1,0 +1,80 @@
+// Package content loads blog posts from an fs.FS: the Markdown files of a
+// Jekyll _posts folder or a Hugo content/posts folder, turned into Posts
+// and indexed by slug and tag. Load reads them; Check reports their
+// problems to an operator.
+//
+// # Files
+//
+// Every .md and .markdown file below the root is a post, in any subfolder.
+// Names starting with "." are skipped (files and folders), and so are files
+// starting with "_" (Hugo's _index.md), "#" or "~". A Hugo page bundle,
+// my-post/index.md, is named by its folder. Files are UTF-8, with or
+// without a byte order mark, with LF or CRLF line ends; anything else is a
+// problem for that file.
+//
+// # Front matter
+//
+// YAML between "---" lines (Jekyll, Hugo), TOML between "+++" lines (Hugo),
+// or none at all. Keys are matched case-insensitively; unknown keys are
+// ignored.
+//
+//   - Title: "title"; else a leading level-one heading ("# Title", or
+//     "Title" over "===="), which is then left out of the body; else the
+//     file name made readable ("my-first_post" reads "My first post").
+//     A heading repeating the title is left out too. Markdown, HTML tags
+//     and entities in titles and descriptions become plain text.
+//   - Date: "date"; else Hugo's "publishDate"; else the file name's
+//     YYYY-MM-DD- prefix; else "lastmod". Without any, the post is a
+//     problem, except a draft, which is dated by its file's modification
+//     time as Jekyll does. Dates are read in the forms Jekyll and Hugo
+//     write: 2017-06-11, 2017-06-11 21:06, 2017-06-11 21:06:00 +0900, RFC
+//     3339 (2017-06-11T21:06:00+09:00), TOML dates. A date without a zone
+//     is in Options.Location, UTC by default. An impossible date (hour 24,
+//     February 30) is a problem naming its line.
+//   - Updated: "updated", "last_modified_at", "lastmod" or "modified".
+//   - Tags: "tags" (or "tag"): a list, a flow list [a, b], or one string of
+//     words separated by spaces or commas, as Jekyll splits it. Categories:
+//     "categories" (or "category"), the same way. Categories are merged
+//     into Post.Tags after the tags, so they are browsed as tags are;
+//     Post.Categories and Tag.Category tell them apart for a UI that wants
+//     to. Tags compare case-insensitively and show as first written.
+//   - Hidden: "draft: true", "published: false", files under _drafts/, and
+//     posts dated (or with a publishDate) after Options.Now, unless
+//     Options.Drafts or Options.Future say otherwise; Hugo's "expiryDate"
+//     in the past hides a post for good.
+//   - Slug: "slug"; else the file name without its date and extension.
+//     Slugs keep Unicode letters and digits (and "_" and "."), lower-cased;
+//     anything else becomes a dash: "2018-12-12-한글 제목.md" is 한글-제목.
+//     Two posts with one slug are a problem naming both.
+//   - Description: "description", "excerpt" or "summary"; else the first
+//     paragraph, cut at a word boundary to 160 characters.
+//
+// # Body
+//
+// Post.Body is Markdown ready for a renderer, which only has to render it:
+//
+//   - Liquid: {% highlight go %}…{% endhighlight %} (and Hugo's
+//     {{< highlight go >}}) becomes a fenced code block; {% raw %} and
+//     {% endraw %} markers go, keeping what is between them as written;
+//     {% comment %} blocks go with their content; every other {% tag %} and
+//     {{ output }}, every Hugo shortcode, and kramdown's {: .class} go, and
+//     a line left empty by that goes with them. Posts with TOML front
+//     matter are Hugo's, which does not run Liquid: there only shortcodes
+//     go.
+//   - HTML blocks become Markdown text: tags go, text stays, <br> is a line
+//     break, links and images become Markdown links and images, <pre> a
+//     code block, tables Markdown tables, lists and headings Markdown ones;
+//     <script>, <style> and comments go with their content. Tags inside
+//     prose go the same way ("<kbd>Ctrl</kbd>" reads "Ctrl"). Entities stay
+//     for the renderer to decode.
+//   - Code is not touched: fenced and indented code blocks and code spans
+//     keep their text, except that raw markers go from them as Jekyll's
+//     (and Hugo's {{</* */>}}) do.
+//
+// # Security
+//
+// Post text can come from anywhere. Terminal control characters and
+// escape sequences (ESC, BEL, C1 controls, CSI and OSC sequences) are
+// removed from every field at load time, and so are character references
+// that a renderer would turn into them (&#27;).
+package content

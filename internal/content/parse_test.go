@@ -1,0 +1,248 @@
+package content
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+func TestParseDate(t *testing.T) {
+	seoul := time.FixedZone("KST", 9*3600)
+	tests := []struct {
+		in   string
+		want time.Time
+		err  string
+	}{
+		{in: "2017-06-11", want: time.Date(2017, 6, 11, 0, 0, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06:00", want: time.Date(2017, 6, 11, 21, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06", want: time.Date(2017, 6, 11, 21, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11 9:06:00", want: time.Date(2017, 6, 11, 9, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06:00 +0900", want: time.Date(2017, 6, 11, 21, 6, 0, 0, seoul)},
+		{in: "2017-06-11 21:06:00 +09:00", want: time.Date(2017, 6, 11, 21, 6, 0, 0, seoul)},
+		{in: "2017-06-11T21:06:00+09:00", want: time.Date(2017, 6, 11, 21, 6, 0, 0, seoul)},
+		{in: "2017-06-11T12:06:00Z", want: time.Date(2017, 6, 11, 12, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11T12:06:00.123Z", want: time.Date(2017, 6, 11, 12, 6, 0, 123e6, time.UTC)},
+		{in: "2017-06-11T21:06:00", want: time.Date(2017, 6, 11, 21, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06:00.5 +0900", want: time.Date(2017, 6, 11, 21, 6, 0, 5e8, seoul)},
+		{in: " 2017/06/11 ", want: time.Date(2017, 6, 11, 0, 0, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06:00 UTC", want: time.Date(2017, 6, 11, 21, 6, 0, 0, time.UTC)},
+		{in: "2017-06-11 21:06:00 KST", err: `time zone "KST" is not known: write its offset instead, like +0900`},
+		{in: "2017-05-29 24:12:00", err: "hour out of range"},
+		{in: "2017-05-29T24:12:00", err: "hour out of range"},
+		{in: "2017-05-29 23:60:00", err: "minute out of range"},
+		{in: "2017-02-30", err: "day out of range"},
+		{in: "2017-13-01", err: "month out of range"},
+		{in: "yesterday", err: "not a date: write it as 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02 15:04:05 -0700"},
+		{in: "", err: "not a date: write it as 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02 15:04:05 -0700"},
+	}
+	for _, tt := range tests {
+		got, err := parseDate(tt.in, time.UTC)
+		switch {
+		case tt.err != "":
+			if err == nil || err.Error() != tt.err {
+				t.Errorf("parseDate(%q) error = %v, want %q", tt.in, err, tt.err)
+			}
+		case err != nil:
+			t.Errorf("parseDate(%q): %v", tt.in, err)
+		case !got.Equal(tt.want):
+			t.Errorf("parseDate(%q) = %v, want %v", tt.in, got, tt.want)
+		}
+	}
+}
+
+// A date without a zone is in Options.Location, UTC by default.
+func TestDateLocation(t *testing.T) {
+	seoul := time.FixedZone("KST", 9*3600)
+	fsys := fstest.MapFS{
+		"a.md": {Data: []byte("---\ndate: 2017-06-11 21:06:00\n---\nx\n")},
+		"b.md": {Data: []byte("---\ndate: 2017-06-11 21:06:00 +0100\n---\nx\n")},
+		"c.md": {Data: []byte("+++\ndate = 2017-06-11T21:06:00\n+++\nx\n")},
+		"d.md": {Data: []byte("+++\ndate = 2017-06-11\n+++\nx\n")},
+	}
+	want := map[string]time.Time{
+		"a": time.Date(2017, 6, 11, 21, 6, 0, 0, seoul),
+		"b": time.Date(2017, 6, 11, 21, 6, 0, 0, time.FixedZone("", 3600)),
+		"c": time.Date(2017, 6, 11, 21, 6, 0, 0, seoul),
+		"d": time.Date(2017, 6, 11, 0, 0, 0, 0, seoul),
+	}
+	blog, problems, err := Load(fsys, Options{Location: seoul})
+	if err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
+	}
+	for slug, w := range want {
+		p, _ := blog.Post(slug)
+		if !p.Date.Equal(w) {
+			t.Errorf("%s: Date = %v, want %v", slug, p.Date, w)
+		}
+	}
+	blog, _, _ = Load(fsys, Options{})
+	if p, _ := blog.Post("a"); p.Date.Location() != time.UTC || p.Date.Hour() != 21 {
+		t.Errorf("default zone: Date = %v, want 21:06 UTC", p.Date)
+	}
+}
+
+// Every problem names the file and the line it is on, counting the opening
+// --- as line 1, whatever the line ends and byte order mark.
+func TestParseErrors(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"date line", "---\ntitle: x\n\n# comment\ndate: 2017-05-29 24:12:00\n---\n", `x.md:5: date "2017-05-29 24:12:00": hour out of range`},
+		{"date line CRLF BOM", "\ufeff---\r\ntitle: x\r\ndate: 2017-05-29 24:12:00\r\n---\r\n", `x.md:3: date "2017-05-29 24:12:00": hour out of range`},
+		{"quoted date", "---\ndate: \"2017-02-30\"\n---\n", `x.md:2: date "2017-02-30": day out of range`},
+		{"not a date", "---\ndate: soon\n---\n", `x.md:2: date "soon": not a date: write it as 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02 15:04:05 -0700`},
+		{"updated", "---\ndate: 2017-01-01\nlast_modified_at: 2017-01-32\n---\n", `x.md:3: last_modified_at "2017-01-32": day out of range`},
+		{"date list", "---\ndate: [2017-01-01]\ntitle: [a, b]\n---\n", ""},
+		{"title list", "---\ndate: 2017-01-01\ntitle: [a, b]\n---\n", `x.md:3: title: expected text, found a list: write it as title: "..."`},
+		{"title map", "---\ndate: 2017-01-01\ntitle:\n  en: x\n---\n", `x.md:3: title: expected text, found a map: write it as title: "..."`},
+		{"draft", "---\ndate: 2017-01-01\ndraft: maybe\n---\n", `x.md:3: draft: expected true or false, found "maybe"`},
+		{"nested tags", "---\ndate: 2017-01-01\ntags:\n  - a\n  - [b, c]\n---\n", `x.md:5: tags: expected words, found a nested list or map: write tags: [go, ssh]`},
+		{"tags map", "---\ndate: 2017-01-01\ntags: {a: b}\n---\n", `x.md:3: tags: expected a list like [go, ssh] or words separated by spaces, found a map`},
+		{"yaml syntax", "---\ndate: 2017-01-01\ntitle: a: b\n---\n", `x.md:3: front matter: mapping values are not allowed in this context: check the YAML syntax (quote values that hold a colon)`},
+		{"yaml key", "---\ndate: 2017-01-01\n- item\n---\n", `x.md:3: front matter: did not find expected key: check the YAML syntax (quote values that hold a colon)`},
+		{"yaml tab", "---\ndate: 2017-01-01\n\ttitle: x\n---\n", `x.md:3: front matter: found a tab character that violates indentation: check the YAML syntax (quote values that hold a colon)`},
+		{"not a map", "---\njust some text\n---\n", `x.md:2: front matter: expected "key: value" lines, found a single value`},
+		{"unclosed", "---\ntitle: x\n", `x.md:1: front matter opened with --- is never closed: add a --- line after the last setting`},
+		{"unclosed toml", "+++\ntitle = 'x'\n", `x.md:1: front matter opened with +++ is never closed: add a +++ line after the last setting`},
+		{"toml string date", "+++\ntitle = 'x'\ndate = \"2017-05-29 24:12:00\"\n+++\n", `x.md:3: date "2017-05-29 24:12:00": hour out of range`},
+		{"toml date", "+++\ntitle = 'x'\n\ndate = 2017-05-29T24:12:00 # late\n+++\n", `x.md:4: date "2017-05-29T24:12:00": hour out of range`},
+		{"toml syntax", "+++\ntitle = x\n+++\n", ""},
+		{"utf-16", "\xff\xfe-\x00-\x00", `x.md:1: file is UTF-16: save it as UTF-8`},
+		{"invalid utf-8", "---\ndate: 2017-01-01\n---\n\nok\n\xc3\x28\n", `x.md:6: not valid UTF-8 (byte 0xc3): save the file as UTF-8`},
+		{"no date", "no front matter\n", `x.md: no date: add "date: YYYY-MM-DD" to the front matter or name the file YYYY-MM-DD-x.md`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := parsePost("x.md", []byte(tt.in), parseOptions{})
+			switch {
+			case tt.want == "":
+				if err == nil {
+					t.Fatal("no error")
+				}
+				t.Log(err)
+			case err == nil:
+				t.Fatalf("no error, want %s", tt.want)
+			case err.Error() != tt.want:
+				t.Fatalf("error\n got: %s\nwant: %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestParseErrorName(t *testing.T) {
+	tests := []struct {
+		e    ParseError
+		want string
+	}{
+		{ParseError{Path: "x.md", Line: 3, Msg: "m"}, "x.md:3: m"},
+		{ParseError{Path: "a/x.md", Msg: "m"}, "a/x.md: m"},
+		{ParseError{Root: "content/posts", Path: "a/x.md", Line: 1, Msg: "m"}, "content/posts/a/x.md:1: m"},
+		{ParseError{Root: "./content/", Path: "x.md", Line: 1, Msg: "m"}, "./content/x.md:1: m"},
+		{ParseError{Root: "content", Path: ".", Msg: "m"}, "content: m"},
+		{ParseError{Path: "evil\x1b[31m.md", Msg: "two\nlines\x1b]0;x\x07"}, `"evil\x1b[31m.md": two lines`},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text\n\twith tab", "plain text\n\twith tab"},
+		{"\x1b[31mred\x1b[0m", "red"},
+		{"\x1b[1;2;38;5;208mx", "x"},
+		{"a\x1b]8;;https://evil\x07link\x1b]8;;\x07b", "alinkb"},
+		{"a\x1b]52;c;ZXZpbA==\x1b\\b", "ab"},
+		{"a\x1b]0;unterminated\nnext line", "a\nnext line"},
+		{"a\x1bPdcs string\x1b\\b", "ab"},
+		{"a\x1b7b\x1b(Bc\x1bcd", "abcd"},
+		{"a\u009b31mb\u009d0;t\u009cc", "abc"},
+		{"a\u0085b\u0090q\u009cc", "abc"},
+		{"bell\a back\bspace\x7f cr\r nul\x00", "bell backspace cr nul"},
+		{"bad \xff\xfe utf8 \xc3", "bad  utf8 "},
+		{"\x1b", ""},
+		{"\x1b[", ""},
+		{"한글 \u00a0 ok", "한글 \u00a0 ok"},
+	}
+	for _, tt := range tests {
+		if got := Sanitize(tt.in); got != tt.want {
+			t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	if got := SanitizeLine(" a\n\tb \x1b[1m c\u00a0d "); got != "a b c d" {
+		t.Errorf("SanitizeLine = %q", got)
+	}
+}
+
+// Load gives the same result however its parallel parsing is scheduled.
+func TestLoadDeterministic(t *testing.T) {
+	fsys := fstest.MapFS{}
+	for i := range 300 {
+		data := fmt.Sprintf("---\ntitle: Post %d\ndate: 2020-01-%02d\ntags: [t%d, T%d]\n---\nBody %d\n", i, i%28+1, i%7, i%5, i)
+		switch i % 50 {
+		case 3:
+			data = "---\ndate: 2020-01-01 24:00:00\n---\n"
+		case 7:
+			data = "---\ntitle: dup\nslug: dup\ndate: 2020-01-01\n---\n"
+		}
+		fsys[fmt.Sprintf("p/%03d-post.md", i)] = &fstest.MapFile{Data: []byte(data)}
+	}
+	describe := func() string {
+		blog, problems, err := Load(fsys, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, p := range blog.Posts() {
+			fmt.Fprintln(&b, p.Slug, p.Date, p.Tags)
+		}
+		for _, tag := range blog.Tags() {
+			fmt.Fprintln(&b, tag)
+		}
+		for _, p := range problems {
+			fmt.Fprintln(&b, p)
+		}
+		return b.String()
+	}
+	first := describe()
+	for range 5 {
+		if got := describe(); got != first {
+			t.Fatal("two loads differ")
+		}
+	}
+	if !strings.Contains(first, `p/057-post.md:3: slug "dup" is also used by p/007-post.md`) {
+		t.Errorf("duplicate slug not reported:\n%s", first)
+	}
+}
+
+// A visible post keeps its slug over a hidden one (a forgotten draft of
+// the same post), whatever their order.
+func TestDuplicateSlugVisibleWins(t *testing.T) {
+	fsys := fstest.MapFS{
+		"_drafts/post.md":           {Data: []byte("draft\n")},
+		"_posts/2020-01-01-post.md": {Data: []byte("published\n")},
+	}
+	blog, problems, err := Load(fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := blog.Post("post"); !ok || p.Path != "_posts/2020-01-01-post.md" {
+		t.Errorf("Post(post) = %v, %v; want the published one", p, ok)
+	}
+	if len(problems) != 1 || problems[0].Error() != `_drafts/post.md: slug "post" is also used by _posts/2020-01-01-post.md: rename one of the files or set "slug:" in one of them` {
+		t.Errorf("problems = %v", problems)
+	}
+}
+
+func TestLoadUnreadable(t *testing.T) {
+	if _, _, err := Load(fstest.MapFS{}, Options{}); err != nil {
+		t.Errorf("an empty folder is not an error for Load: %v", err)
+	}
+	big := make([]byte, maxFileSize+1)
+	_, problems, _ := Load(fstest.MapFS{"big.md": {Data: big}}, Options{})
+	if len(problems) != 1 || !strings.Contains(problems[0].Error(), "big.md: file is 16 MB: a post may be at most 16 MB") {
+		t.Errorf("problems = %v", problems)
+	}
+}
