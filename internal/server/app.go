@@ -9,6 +9,8 @@ import (
 	"charm.land/ssh"
 	"charm.land/wish/v2"
 	bm "charm.land/wish/v2/bubbletea"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
@@ -79,15 +81,31 @@ func (s *Server) runApp(sess ssh.Session) {
 	if s.wrapModel != nil {
 		model = s.wrapModel(model)
 	}
+	out := countingWriter{sess, stats}
+	scr := newScreen(out, cols, rows, colorprofile.Env(env))
+	defer scr.close()
+	// The app asks for the terminal's background colour in Init; Bubble Tea
+	// would send that query on its next tick, so send it with the first
+	// frame instead. (A second reply to the later copy changes nothing.)
+	scr.write(ansi.RequestBackgroundColor)
+	// Draw the first frame now, before Bubble Tea sets up its input reader:
+	// the reader sees the blog while the program starts.
+	scr.show(model.View())
+
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
 	opts := append(bm.MakeOptions(sess),
-		tea.WithOutput(countingWriter{sess, stats}), // after MakeOptions: replaces its output
+		tea.WithOutput(out), // after MakeOptions: replaces its output
 		tea.WithContext(ctx),
 		tea.WithWindowSize(cols, rows), // after MakeOptions: replaces a 0x0 size
 		tea.WithoutSignalHandler(),     // signals are the server's, not a session's
+		// The screen draws each change at once; Bubble Tea's ticker only
+		// flushes what the app writes besides frames (terminal queries, the
+		// clipboard), so a slow tick costs an idle session nothing.
+		tea.WithoutRenderer(),
+		tea.WithFPS(10),
 	)
-	program := tea.NewProgram(model, opts...)
+	program := tea.NewProgram(&appHost{app: model, screen: scr}, opts...)
 	s.programs.add(program)
 	defer s.programs.remove(program)
 

@@ -217,7 +217,7 @@ func (s *Server) admitConn(ctx ssh.Context, conn net.Conn) net.Conn {
 	if !ok {
 		return nil
 	}
-	return &releasingConn{Conn: conn, release: release}
+	return &releasingConn{Conn: withQuickAck(conn), release: release}
 }
 
 // releasingConn gives its connection slot back when closed.

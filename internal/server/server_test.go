@@ -188,3 +188,21 @@ func TestHostKeyIsStableAndCorruptKeyIsAnError(t *testing.T) {
 		t.Fatalf("corrupt key was replaced: %q", got)
 	}
 }
+
+// An idle reader costs nothing: once the screen is drawn, nothing is sent
+// until something changes (Bubble Tea's own renderer would wake 60 times a
+// second to compare frames).
+func TestIdleSessionSendsNothing(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
+	tm.WaitFor("Welcome to sshblog")
+	time.Sleep(300 * time.Millisecond) // let the background-colour reply settle
+	before := len(tm.Raw())
+	time.Sleep(1500 * time.Millisecond)
+	if after := len(tm.Raw()); after != before {
+		t.Fatalf("idle session received %d bytes in 1.5s", after-before)
+	}
+	// And a change is drawn: a key moves the selection.
+	tm.Type("j")
+	tm.WaitUntil("a redraw after a key", func(string) bool { return len(tm.Raw()) > before })
+}

@@ -1,0 +1,230 @@
+package server
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"sync"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// frameInterval is the shortest time between two frames: bursts of updates
+// (a held arrow key, a mouse wheel) are drawn at most this often.
+const frameInterval = time.Second / 60
+
+// screen draws an app's views to one session as soon as they change, and
+// never while nothing changes. It stands in for Bubble Tea's renderer,
+// which redraws on a 60 fps ticker: that holds the first frame back by up
+// to a tick, and makes every idle session cost CPU sixty times a second.
+//
+// It redraws whole lines that changed, remembering only the last frame's
+// lines: a cell-buffer renderer keeps two grids of cells (about 400 KB
+// each at 100x30), which would be most of an idle session's memory. The
+// app always runs in the alternate screen and never lets a line outgrow
+// the window, so only the view fields it uses are followed: content,
+// mouse mode and window title.
+type screen struct {
+	mu            sync.Mutex
+	w             io.Writer
+	profile       colorprofile.Profile
+	width, height int
+
+	started, closed bool
+	lines           []string  // on screen now
+	last            tea.View  // the view drawn last
+	pending         *tea.View // a changed view not yet drawn
+	full            bool      // redraw every line (first frame, resize, profile)
+	queued          bytes.Buffer
+	lastDraw        time.Time
+	timer           *time.Timer
+}
+
+func newScreen(w io.Writer, width, height int, profile colorprofile.Profile) *screen {
+	return &screen{w: w, width: width, height: height, profile: profile, full: true}
+}
+
+// show takes the app's latest view: drawn now, or at the end of the
+// current frame interval if a frame was just drawn.
+func (s *screen) show(v tea.View) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if s.started && !s.full && s.pending == nil && sameView(s.last, v) {
+		return // nothing changed: nothing to draw
+	}
+	s.pending = &v
+	wait := frameInterval - time.Since(s.lastDraw)
+	if wait <= 0 || !s.started {
+		s.drawLocked()
+		return
+	}
+	if s.timer == nil {
+		s.timer = time.AfterFunc(wait, s.drawPending)
+	}
+}
+
+func (s *screen) drawPending() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.timer = nil
+	if s.pending != nil && !s.closed {
+		s.drawLocked()
+	}
+}
+
+func sameView(a, b tea.View) bool {
+	return a.Content == b.Content && a.MouseMode == b.MouseMode && a.WindowTitle == b.WindowTitle
+}
+
+// drawLocked writes the pending view; s.mu must be held.
+func (s *screen) drawLocked() {
+	v := *s.pending
+	s.pending = nil
+	s.lastDraw = time.Now()
+
+	var b bytes.Buffer
+	if !s.started {
+		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable)
+	}
+	if !s.started || v.MouseMode != s.last.MouseMode {
+		b.WriteString(mouseMode(v.MouseMode))
+	}
+	if (!s.started && v.WindowTitle != "") || (s.started && v.WindowTitle != s.last.WindowTitle) {
+		b.WriteString(ansi.SetWindowTitle(v.WindowTitle))
+	}
+	if s.full {
+		b.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
+	}
+
+	lines := strings.SplitN(v.Content, "\n", s.height+1)
+	if len(lines) > s.height {
+		lines = lines[:s.height]
+	}
+	colour := &colorprofile.Writer{Forward: &b, Profile: s.profile}
+	for y := range s.height {
+		line := ""
+		if y < len(lines) {
+			line = lines[y]
+		}
+		if !s.full && y < len(s.lines) && s.lines[y] == line {
+			continue
+		}
+		// Erase first, then write: erasing after a line that fills the
+		// window would, in some terminals, erase its last cell.
+		b.WriteString(ansi.CursorPosition(1, y+1))
+		if !s.full {
+			b.WriteString(ansi.EraseEntireLine)
+		}
+		if ansi.StringWidth(line) > s.width {
+			line = ansi.Truncate(line, s.width, "")
+		}
+		_, _ = colour.Write([]byte(line))
+		b.WriteString(ansi.ResetStyle)
+	}
+	s.lines = append(s.lines[:0], lines...)
+	s.full = false
+
+	b.Write(s.queued.Bytes()) // queries asked for before the first frame
+	s.queued.Reset()
+	s.started = true
+	s.last = v
+	_, _ = s.w.Write(b.Bytes())
+}
+
+func mouseMode(m tea.MouseMode) string {
+	switch m {
+	case tea.MouseModeCellMotion:
+		return ansi.ResetModeMouseAnyEvent + ansi.SetModeMouseButtonEvent + ansi.SetModeMouseExtSgr
+	case tea.MouseModeAllMotion:
+		return ansi.SetModeMouseAnyEvent + ansi.SetModeMouseExtSgr
+	}
+	return ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr
+}
+
+// write sends raw sequences (terminal queries, the clipboard): with the
+// first frame if none is on screen yet, else at once.
+func (s *screen) write(seq string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	if !s.started {
+		s.queued.WriteString(seq)
+		return
+	}
+	_, _ = io.WriteString(s.w, seq)
+}
+
+func (s *screen) resize(width, height int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if width == s.width && height == s.height {
+		return
+	}
+	s.width, s.height = width, height
+	s.full = true // terminals reflow differently: redraw everything
+}
+
+func (s *screen) setColorProfile(p colorprofile.Profile) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p != s.profile {
+		s.profile = p
+		s.full = true
+	}
+}
+
+// close restores the reader's terminal: mouse off, cursor back, main
+// screen. Nothing is drawn after it.
+func (s *screen) close() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return
+	}
+	s.closed = true
+	if s.timer != nil {
+		s.timer.Stop()
+	}
+	if !s.started {
+		return
+	}
+	restore := mouseMode(tea.MouseModeNone) + ansi.ResetStyle + ansi.SetModeTextCursorEnable + ansi.ResetModeAltScreenSaveCursor
+	_, _ = io.WriteString(s.w, restore)
+}
+
+// appHost wraps the app so that every view it produces goes to the screen
+// as soon as it changes. Bubble Tea runs it with its own renderer off.
+type appHost struct {
+	app    tea.Model
+	screen *screen
+}
+
+func (h *appHost) Init() tea.Cmd {
+	cmd := h.app.Init()
+	h.screen.show(h.app.View()) // the first frame, before any message
+	return cmd
+}
+
+func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		h.screen.resize(msg.Width, msg.Height)
+	case tea.ColorProfileMsg:
+		h.screen.setColorProfile(msg.Profile)
+	}
+	m, cmd := h.app.Update(msg)
+	h.app = m
+	h.screen.show(m.View())
+	return h, cmd
+}
+
+// View is empty: Bubble Tea's renderer is off, the screen draws.
+func (h *appHost) View() tea.View { return tea.View{} }
