@@ -35,3 +35,12 @@ go run ./cmd/sshblog check
 
 echo "== ssh-audit"
 scripts/ssh-audit.sh
+
+echo "== deploy: Kubernetes manifests and compose.yaml (own module)"
+(cd deploy/kubetest && go vet ./... && go test -count=1 ./...)
+
+echo "== container image (buildah + podman, stand-in base images)"
+scripts/test-image.sh
+
+echo "== replicas behind HAProxy (PROXY protocol v2)"
+scripts/test-replicas.sh

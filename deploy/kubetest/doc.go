@@ -1,0 +1,10 @@
+// Package kubetest checks the deployment files under deploy/: the
+// Kubernetes manifests and kustomize overlays decode strictly into the
+// Kubernetes API types (an unknown or misspelt field fails) and say what
+// the hosting guide promises, and compose.yaml is a valid Compose file.
+//
+// It is its own module so that the server's module does not depend on
+// Kubernetes. Run it with:
+//
+//	(cd deploy/kubetest && go test ./...)
+package kubetest
