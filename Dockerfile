@@ -7,7 +7,7 @@
 # The image holds the static binary and nothing else (the posts are embedded
 # in it). It runs as uid 65532 without capabilities and listens on 2222; the
 # host key lives on the /data volume and is generated on the first start.
-# deploy/README-hosting.md has the details; scripts/test-image.sh tests it.
+# README.md, "Hosting" has the details; scripts/test-image.sh tests it.
 
 # ---- build ------------------------------------------------------------------
 FROM golang:1.26.8-bookworm AS build
@@ -56,15 +56,14 @@ COPY --from=build --chown=65532:65532 /out/data /data
 # both together (--stop-timeout / stop_grace_period) for longer reads.
 ENV SSHBLOG_ADDR=:2222 \
     SSHBLOG_HOST_KEY=/data/ssh_host_ed25519_key \
-    SSHBLOG_SHUTDOWN_GRACE=8s
+    SSHBLOG_SHUTDOWN_GRACE=8s \
+    SSHBLOG_HTTP_ADDR=:9222
 # Posts from a mounted folder instead of the embedded ones:
 #   docker run -v "$PWD/posts:/posts:ro" -e SSHBLOG_CONTENT=/posts ...
 
 VOLUME ["/data"]
-EXPOSE 2222
-# The HTTP health and metrics endpoint (--http-addr) is not released yet:
-# ENV SSHBLOG_HTTP_ADDR=:9222
-# EXPOSE 9222
+# 2222: SSH. 9222: HTTP /healthz, /readyz and Prometheus /metrics.
+EXPOSE 2222 9222
 
 USER 65532:65532
 

@@ -195,11 +195,12 @@ say "image metadata"
 inspect() { pm image inspect --format "$1" "$image"; }
 [ "$(inspect '{{.Config.User}}')" = "65532:65532" ] || fail "image user is $(inspect '{{.Config.User}}'), want 65532:65532"
 inspect '{{json .Config.ExposedPorts}}' | grep -q '"2222/tcp"' || fail "image does not EXPOSE 2222"
+inspect '{{json .Config.ExposedPorts}}' | grep -q '"9222/tcp"' || fail "image does not EXPOSE 9222 (HTTP health and metrics)"
 inspect '{{json .Config.Volumes}}' | grep -q '"/data"' || fail "image has no /data volume"
 health=$(inspect '{{json .Config.Healthcheck}}')
 echo "$health" | grep -q '"/sshblog","healthcheck"' || fail "HEALTHCHECK is not [/sshblog healthcheck]: $health"
 envs=$(inspect '{{json .Config.Env}}')
-for want in SSHBLOG_ADDR=:2222 SSHBLOG_HOST_KEY=/data/ssh_host_ed25519_key; do
+for want in SSHBLOG_ADDR=:2222 SSHBLOG_HOST_KEY=/data/ssh_host_ed25519_key SSHBLOG_HTTP_ADDR=:9222; do
   echo "$envs" | grep -q "\"$want\"" || fail "image environment lacks $want: $envs"
 done
 labels=$(inspect '{{json .Config.Labels}}')

@@ -281,19 +281,40 @@ func checkDeployment(t *testing.T, dep *appsv1.Deployment) {
 		t.Errorf("no TCP container port %d named ssh: %+v", sshPort, c.Ports)
 	}
 
-	// Probes: an SSH handshake with the server in the pod.
-	for name, p := range map[string]*corev1.Probe{"readinessProbe": c.ReadinessProbe, "livenessProbe": c.LivenessProbe} {
-		if p == nil || p.Exec == nil {
-			t.Errorf("%s is not an exec probe", name)
-			continue
-		}
+	// Startup: an SSH handshake with the server in the pod.
+	if p := c.StartupProbe; p == nil || p.Exec == nil {
+		t.Error("startupProbe is not an exec probe")
+	} else {
 		if len(p.Exec.Command) < 2 || p.Exec.Command[0] != "/sshblog" || p.Exec.Command[1] != "healthcheck" {
-			t.Errorf("%s runs %q, want /sshblog healthcheck", name, p.Exec.Command)
+			t.Errorf("startupProbe runs %q, want /sshblog healthcheck", p.Exec.Command)
 		}
 		// healthcheck gives the handshake 5s (--healthcheck-timeout).
 		if p.TimeoutSeconds <= 5 {
-			t.Errorf("%s timeoutSeconds %d: the kubelet would give up before healthcheck's own 5s timeout", name, p.TimeoutSeconds)
+			t.Errorf("startupProbe timeoutSeconds %d: the kubelet would give up before healthcheck's own 5s timeout", p.TimeoutSeconds)
 		}
+	}
+	// Readiness and liveness: the HTTP endpoints, on the port SSHBLOG_HTTP_ADDR opens.
+	if addr, _ := env(c, "SSHBLOG_HTTP_ADDR"); addr != ":9222" {
+		t.Errorf("SSHBLOG_HTTP_ADDR=%q, want \":9222\"", addr)
+	}
+	if !slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.ContainerPort == 9222 && p.Name == "http" }) {
+		t.Errorf("no container port 9222 named http: %+v", c.Ports)
+	}
+	for name, want := range map[string]struct {
+		p    *corev1.Probe
+		path string
+	}{"readinessProbe": {c.ReadinessProbe, "/readyz"}, "livenessProbe": {c.LivenessProbe, "/healthz"}} {
+		if want.p == nil || want.p.HTTPGet == nil {
+			t.Errorf("%s is not an HTTP probe", name)
+			continue
+		}
+		if want.p.HTTPGet.Path != want.path || want.p.HTTPGet.Port.String() != "http" {
+			t.Errorf("%s gets %s on port %s, want %s on http", name, want.p.HTTPGet.Path, want.p.HTTPGet.Port.String(), want.path)
+		}
+	}
+	ann := dep.Spec.Template.Annotations
+	if ann["prometheus.io/scrape"] != "true" || ann["prometheus.io/port"] != "9222" || ann["prometheus.io/path"] != "/metrics" {
+		t.Errorf("pod template lacks the Prometheus scrape annotations: %v", ann)
 	}
 
 	// Resources.
@@ -465,7 +486,8 @@ func TestDockerfileMatchesManifests(t *testing.T) {
 	for _, want := range []string{
 		`(?m)^FROM golang:1\.26\.8-bookworm AS build$`,
 		`(?m)^FROM gcr\.io/distroless/static-debian12:nonroot$`,
-		`(?m)^EXPOSE 2222$`,
+		`(?m)^EXPOSE 2222 9222$`,
+		`SSHBLOG_HTTP_ADDR=:9222`,
 		`(?m)^USER 65532:65532$`,
 		`(?m)^VOLUME \["/data"\]$`,
 		`SSHBLOG_ADDR=:2222\b`,
