@@ -22,6 +22,7 @@ import (
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
+	"github.com/sshblog/sshblog/internal/tui"
 )
 
 // Server serves one Blog over SSH to anonymous readers. Set its fields,
@@ -57,6 +58,12 @@ type Server struct {
 	// send one, others must not.
 	ProxyProtocolFrom []netip.Prefix
 
+	// Prerender lists window widths whose posts are rendered in the
+	// background as soon as the server starts, so that the first readers
+	// at common sizes open posts from the cache. Nil means 80, 100 and 120
+	// columns; an empty slice turns it off.
+	Prerender []int
+
 	// Metrics, when set, counts sessions, refusals, views and renders for
 	// Prometheus (see HTTPHandler). Nil means no metrics.
 	Metrics *Metrics
@@ -74,6 +81,8 @@ type Server struct {
 	limits   *limiter
 	refusals *refusalLog
 	programs programs
+
+	prerenderOnce sync.Once
 
 	accepting atomic.Bool // the SSH listener is serving
 	draining  atomic.Bool // a shutdown has begun
@@ -167,6 +176,7 @@ func (s *Server) Serve(l net.Listener) error {
 	}
 	s.accepting.Store(true)
 	defer s.accepting.Store(false)
+	s.prerenderOnce.Do(func() { go s.prerender() })
 	return s.ssh.Serve(l)
 }
 
@@ -188,6 +198,37 @@ func (s *Server) Close() error {
 		return err
 	}
 	return s.ssh.Close()
+}
+
+// prerender renders every post at the reader's width for each of the
+// Prerender window widths, one at a time so readers keep the other core.
+func (s *Server) prerender() {
+	windows := s.Prerender
+	if windows == nil {
+		windows = []int{80, 100, 120}
+	}
+	seen := map[int]bool{}
+	start := time.Now()
+	n := 0
+	for _, w := range windows {
+		width := tui.RenderWidth(w)
+		if seen[width] {
+			continue
+		}
+		seen[width] = true
+		for _, p := range s.Blog.Posts() {
+			if s.draining.Load() {
+				return
+			}
+			if _, err := s.Renderer.Render(p, width, render.Dark); err != nil {
+				s.Logger.Warn("pre-rendering failed", "post", p.Path, "err", err)
+			}
+			n++
+		}
+	}
+	if n > 0 {
+		s.Logger.Info("pre-rendered posts", "renders", n, "took", time.Since(start).Round(time.Millisecond))
+	}
 }
 
 // refuse counts every refusal and logs it (at most once a minute per kind

@@ -13,8 +13,10 @@ import (
 
 	blogposts "github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/server"
 	"github.com/sshblog/sshblog/internal/sshtest"
+	"github.com/sshblog/sshblog/internal/tui"
 )
 
 // startServer serves the embedded posts on a loopback port with a fresh
@@ -35,6 +37,7 @@ func startServer(t testing.TB, configure ...func(*server.Server)) (string, *serv
 	// Tests make many connections from one address quickly; the tests of the
 	// limits themselves set their own.
 	srv.Limits.ConnRate, srv.Limits.ConnBurst = 100000, 1000
+	srv.Prerender = []int{} // tests that count renders start from an empty cache
 	for _, c := range configure {
 		c(srv)
 	}
@@ -205,4 +208,27 @@ func TestIdleSessionSendsNothing(t *testing.T) {
 	// And a change is drawn: a key moves the selection.
 	tm.Type("j")
 	tm.WaitUntil("a redraw after a key", func(string) bool { return len(tm.Raw()) > before })
+}
+
+func TestPrerenderWarmsCommonWidths(t *testing.T) {
+	renderer := render.New(render.Options{})
+	_, srv := startServer(t, func(s *server.Server) {
+		s.Prerender = nil // the default widths
+		s.Renderer = renderer
+	})
+	want := 2 * srv.Blog.Len()                                             // 80 and 100 columns; 120-column windows read at 100
+	deadline := time.Now().Add(sshtest.DefaultTimeout)
+	for renderer.Stats().Entries < want {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d posts rendered ahead, want %d", renderer.Stats().Entries, want)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, p := range srv.Blog.Posts() {
+		for _, window := range []int{80, 100, 120} {
+			if _, ok := renderer.Cached(p, tui.RenderWidth(window), render.Dark); !ok {
+				t.Errorf("%s not pre-rendered for a %d-column window", p.Slug, window)
+			}
+		}
+	}
 }
