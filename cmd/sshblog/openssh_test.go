@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -238,13 +240,21 @@ func TestOpenSSHReadsSeedPostInTmux(t *testing.T) {
 }
 
 func TestSIGTERMShowsNoticeThenExits(t *testing.T) {
-	p := startProcess(t, "SSHBLOG_SHUTDOWN_GRACE=2s")
+	httpAddr := sshtest.FreeAddr(t)
+	p := startProcess(t, "SSHBLOG_SHUTDOWN_GRACE=2s", "SSHBLOG_HTTP_ADDR="+httpAddr)
 	tm := sshtest.Open(t, p.addr, 100, 30, sshtest.TermOptions{})
 	tm.WaitFor("Welcome to sshblog")
+	if code := httpStatus(t, "http://"+httpAddr+"/readyz"); code != 200 {
+		t.Fatalf("/readyz = %d before SIGTERM, want 200", code)
+	}
 
 	start := time.Now()
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	tm.WaitFor("restarting")
+	// The reader is still connected: the load balancer is told to drain.
+	if code := httpStatus(t, "http://"+httpAddr+"/readyz"); code != 503 {
+		t.Errorf("/readyz = %d during the shutdown, want 503", code)
+	}
 	select {
 	case err := <-p.done:
 		if err != nil {
@@ -261,5 +271,36 @@ func TestSIGTERMShowsNoticeThenExits(t *testing.T) {
 	// The new connection is refused: the listener is closed.
 	if _, err := handshake(context.Background(), p.addr); err == nil {
 		t.Error("server still accepts connections after exiting")
+	}
+}
+
+func httpStatus(t *testing.T, url string) int {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// A second signal means "now": an operator who presses ctrl+c twice does
+// not wait out the grace period.
+func TestSecondSignalExitsAtOnce(t *testing.T) {
+	p := startProcess(t, "SSHBLOG_SHUTDOWN_GRACE=60s")
+	tm := sshtest.Open(t, p.addr, 100, 30, sshtest.TermOptions{})
+	tm.WaitFor("Welcome to sshblog")
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	tm.WaitFor("restarting") // the first signal: waiting for the reader
+	p.cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-p.done:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+			t.Errorf("exit after a second signal: %v, want status 1", err)
+		}
+		p.done <- err
+	case <-time.After(10 * time.Second):
+		t.Fatal("server still running 10s after a second signal (grace 60s)")
 	}
 }
