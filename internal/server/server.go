@@ -60,8 +60,9 @@ type Server struct {
 
 	// Prerender lists window widths whose posts are rendered in the
 	// background as soon as the server starts, so that the first readers
-	// at common sizes open posts from the cache. Nil means 80, 100 and 120
-	// columns; an empty slice turns it off.
+	// at common sizes open posts from the cache: the newest
+	// prerenderPosts posts, which is every post of most blogs. Nil means
+	// 80, 100 and 120 columns; an empty slice turns it off.
 	Prerender []int
 
 	// Metrics, when set, counts sessions, refusals, views and renders for
@@ -200,6 +201,10 @@ func (s *Server) Close() error {
 	return s.ssh.Close()
 }
 
+// prerenderPosts bounds the background work: a blog of 10,000 posts would
+// otherwise keep a core busy for minutes after every start.
+const prerenderPosts = 200
+
 // prerender renders every post at the reader's width for each of the
 // Prerender window widths, one at a time so readers keep the other core.
 func (s *Server) prerender() {
@@ -216,7 +221,8 @@ func (s *Server) prerender() {
 			continue
 		}
 		seen[width] = true
-		for _, p := range s.Blog.Posts() {
+		posts := s.Blog.Posts()
+		for _, p := range posts[:min(len(posts), prerenderPosts)] {
 			if s.draining.Load() {
 				return
 			}
