@@ -77,6 +77,8 @@ type Renderer struct {
 	inflight map[key]*call
 
 	hits, misses atomic.Int64
+
+	outlines outlineCache // links and headings per post: see Outline
 }
 
 type key struct {

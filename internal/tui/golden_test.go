@@ -43,7 +43,7 @@ func TestGoldenReader(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1]})
 			s.waitFor("sshblog · 4 posts")
 			s.send("G", keyEnter)
-			s.golden("reader_"+sizeName(size), "AWS in action 리뷰", "한빛출판사의", "0%  line")
+			s.golden("reader_"+sizeName(size), "AWS in action 리뷰", "한빛출판사의", "0% · 4 min left · line")
 		})
 	}
 }
@@ -68,7 +68,7 @@ func TestGoldenResizeWhileReading(t *testing.T) {
 	s := startSession(t, Options{Width: 120, Height: 40})
 	s.waitFor("sshblog · 4 posts")
 	s.send("G", keyEnter)
-	s.waitFor("0%  line 35/")
+	s.waitFor("0% · 4 min left · line 35/")
 	s.send("j", "j", "j", "j", "j")
 	s.waitFor("line 40/")
 	s.resize(40, 20)
@@ -79,7 +79,7 @@ func TestGoldenResizeWhileReading(t *testing.T) {
 			t.Errorf("line %d is %d columns after the resize: %q", i+1, w, line)
 		}
 	}
-	if strings.Contains(scr, " 0%  line") {
+	if strings.Contains(scr, " 0% · ") {
 		t.Errorf("reading position lost: back at the top after the resize:\n%s", scr)
 	}
 }
@@ -108,5 +108,107 @@ func TestNoColorFromClientEnvironment(t *testing.T) {
 		if _, ok := s.poll(hasColour); !ok {
 			t.Errorf("env %v: coloured cells in the list: %d, want coloured %v", tc.env, s.term.coloured(), tc.coloured)
 		}
+	}
+}
+
+// Search in the Korean post: "/" and a Korean word; the matches are
+// highlighted (see TestSearchHighlightRaw: plain-text goldens cannot show
+// it) and the footer counts them. n goes to the next one.
+func TestGoldenSearch(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
+			s.waitFor("0% · 4 min left")
+			s.send("/", "인", "프", "라")
+			s.golden("search_typing_"+sizeName(size), "/ 인프라", "match 1 of 7")
+			s.send(keyEnter, "n", "n")
+			s.golden("search_"+sizeName(size), "match 3 of 7", "n next match")
+		})
+	}
+}
+
+// The links of a post, numbered; choosing one copies it and shows it whole.
+func TestGoldenLinks(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "reading-over-ssh"})
+			s.waitFor("A terminal has no ads")
+			s.send("l")
+			s.golden("links_"+sizeName(size), "Links in this post · 4", "The hosting guide")
+			s.send("4")
+			s.golden("links_copied_"+sizeName(size), "Copied link 4", "lang=en")
+		})
+	}
+}
+
+// The headings of the Korean post; choosing one scrolls to it.
+func TestGoldenContents(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
+			s.waitFor("0% · 4 min left")
+			s.send("c")
+			s.golden("contents_"+sizeName(size), "Contents · 9 headings", "장애허용 시스템 설계하기")
+			s.send("6")
+			s.golden("contents_jump_"+sizeName(size), "### RDS", "min left")
+		})
+	}
+}
+
+// The end of a post: its related posts, the second one chosen with tab.
+func TestGoldenRelated(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "go-generics"})
+			s.waitFor("Go 1.18 brought")
+			s.send("G", "\t", "\t")
+			s.golden("related_"+sizeName(size), "Related posts", "┃ 2", "100%")
+			s.send(keyEnter)
+			s.waitFor("sshblog · Reading a blog over SSH", "A terminal has no ads")
+		})
+	}
+}
+
+// T names the theme it switched to for a moment (the colours themselves
+// are tested in TestThemeColoursInTerminal).
+func TestGoldenTheme(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
+			s.waitFor("0% · 4 min left")
+			s.send("T")
+			s.golden("theme_"+sizeName(size), "Theme: light")
+		})
+	}
+}
+
+// Part way down the Korean post, the footer says how far and how long.
+func TestGoldenProgress(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
+			s.waitFor("0% · 4 min left")
+			s.send(" ") // a page: halfway down at 120x40
+			if size[0] == 40 {
+				s.send(" ", " ") // about a quarter at 40x20
+			}
+			s.golden("progress_"+sizeName(size), "min left · line")
+		})
+	}
+}
+
+// With TZ=Asia/Seoul from the client, the Korean post (21:06 UTC) is dated
+// the next day, in the list and in the reader; posts dated without a time
+// keep their day.
+func TestGoldenTimeZone(t *testing.T) {
+	for _, size := range goldenSizes {
+		t.Run(sizeName(size), func(t *testing.T) {
+			s := startSession(t, Options{Width: size[0], Height: size[1]}, "TZ=Asia/Seoul")
+			s.waitFor("sshblog · 4 posts")
+			s.send("G")
+			s.golden("tz_list_"+sizeName(size), "2017-06-12 · #Tech #Review")
+			s.send(keyEnter)
+			s.golden("tz_reader_"+sizeName(size), "2017-06-12 · 4 min read", "한빛출판사의")
+		})
 	}
 }

@@ -9,12 +9,14 @@ import (
 // globalKeyMap holds the bindings that work on every screen.
 type globalKeyMap struct {
 	Help      key.Binding
+	Theme     key.Binding
 	ForceQuit key.Binding
 }
 
 func newGlobalKeyMap() globalKeyMap {
 	return globalKeyMap{
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
+		Theme:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }
@@ -80,6 +82,22 @@ type readerKeyMap struct {
 	Prev         key.Binding
 	Tags         key.Binding
 	Back         key.Binding
+
+	// Search: "/" types a query; n and N then move between the matches
+	// (n and p go to the next and previous post again once esc clears it).
+	Search      key.Binding
+	NextMatch   key.Binding
+	PrevMatch   key.Binding
+	ClearSearch key.Binding
+
+	Links    key.Binding // the post's links, to copy one
+	Contents key.Binding // the post's headings, to jump to one
+
+	// The related posts below the text, while they are on screen.
+	RelatedNext key.Binding
+	RelatedPrev key.Binding
+	RelatedOpen key.Binding
+	RelatedPick key.Binding // 1, 2, 3: open that one
 }
 
 func newReaderKeyMap() readerKeyMap {
@@ -96,6 +114,52 @@ func newReaderKeyMap() readerKeyMap {
 		Prev:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prev")),
 		Tags:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tags")),
 		Back:         key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
+
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
+		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
+		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+
+		Links:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "links")),
+		Contents: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "contents")),
+
+		RelatedNext: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", "choose related")),
+		RelatedPrev: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", "choose previous")),
+		RelatedOpen: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open related")),
+		RelatedPick: key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", "open related")),
+	}
+}
+
+// searchKeyMap holds the keys that mean something while a search is typed;
+// every other key is text.
+type searchKeyMap struct {
+	Accept key.Binding
+	Cancel key.Binding
+}
+
+func newSearchKeyMap() searchKeyMap {
+	return searchKeyMap{
+		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+	}
+}
+
+// pickerKeyMap holds the bindings of the links and contents lists.
+type pickerKeyMap struct {
+	Up     key.Binding
+	Down   key.Binding
+	Choose key.Binding
+	Pick   key.Binding // 1-9: choose that one
+	Close  key.Binding
+}
+
+func newPickerKeyMap() pickerKeyMap {
+	return pickerKeyMap{
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
+		Pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
+		Close:  key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
 	}
 }
 

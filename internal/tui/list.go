@@ -42,7 +42,10 @@ func (i postItem) FilterValue() string { return i.filter }
 // postDelegate draws a post as three lines: title, date and tags, and the
 // description. It reads the shared styles through a pointer so that a
 // colour switch (light background, NO_COLOR) reaches it.
-type postDelegate struct{ st *styles }
+type postDelegate struct {
+	st    *styles
+	dates *dates
+}
 
 func (d postDelegate) Height() int                         { return 3 }
 func (d postDelegate) Spacing() int                        { return 1 }
@@ -76,7 +79,7 @@ func (d postDelegate) Render(w io.Writer, m list.Model, index int, item list.Ite
 	}
 
 	title := highlight(truncate(p.Title, textWidth), matches, 0, titleStyle, st.match)
-	meta := p.Date.Format(dateLayout)
+	meta := d.dates.format(p.Date)
 	if len(p.Tags) > 0 {
 		meta += " · #" + strings.Join(p.Tags, " #")
 	}
@@ -122,8 +125,8 @@ type postList struct {
 	width, height int
 }
 
-func newPostList(blog *content.Blog, st *styles) postList {
-	l := list.New(nil, postDelegate{st: st}, 0, 0)
+func newPostList(blog *content.Blog, st *styles, d *dates) postList {
+	l := list.New(nil, postDelegate{st: st, dates: d}, 0, 0)
 	l.SetShowTitle(false)
 	l.SetShowFilter(false) // drawn by postList, under its header
 	l.SetShowStatusBar(false)

@@ -6,6 +6,7 @@ package tui
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/key"
@@ -67,6 +68,21 @@ type Model struct {
 	banner   string // a NoticeMsg, shown on every screen until replaced
 	onOpen   func(*content.Post)
 
+	// status replaces the help bar for a moment (the theme after T);
+	// statusID tells its expiry from that of an earlier one.
+	status   string
+	statusID int
+
+	// The theme: the terminal's background colour decides light or dark
+	// if it answers within bgTimeout; T then overrides everything.
+	themeChosen bool // the reader pressed T
+	bgSettled   bool // the terminal answered, or the wait is over
+	bgTimeout   time.Duration
+	after       afterFunc // tea.Tick; tests control time through it
+
+	dates   *dates                            // the reader's time zone, once known
+	related map[*content.Post][]*content.Post // related posts, once per post
+
 	startCmd tea.Cmd // the first render of a deep-linked post
 }
 
@@ -87,18 +103,22 @@ func New(opts Options) *Model {
 		style = render.Dark
 	}
 	m := &Model{
-		blog:     blog,
-		renderer: r,
-		style:    style,
-		noColor:  style == render.NoColor,
-		keys:     newGlobalKeyMap(),
-		help:     help.New(),
+		blog:      blog,
+		renderer:  r,
+		style:     style,
+		noColor:   style == render.NoColor,
+		keys:      newGlobalKeyMap(),
+		help:      help.New(),
+		bgTimeout: backgroundTimeout,
+		after:     tick,
+		dates:     &dates{},
+		related:   map[*content.Post][]*content.Post{},
 	}
 	st := newStyles(style != render.Light, m.noColor)
 	m.st = &st
 	m.help.Styles = st.help
-	m.list = newPostList(blog, m.st)
-	m.reader = newReader(r, m.st, style)
+	m.list = newPostList(blog, m.st, m.dates)
+	m.reader = newReader(r, m.st, m.dates, style)
 	m.tags = newTagList(m.st)
 	m.width, m.height = sanitizeSize(opts.Width, opts.Height)
 	m.layout()
@@ -152,15 +172,23 @@ func (m *Model) start(link string) tea.Cmd {
 }
 
 // Init asks the terminal for its background colour, to choose light or dark
-// styles; until it answers (and if it never does) the styles stay dark.
+// styles; until it answers the styles stay dark, and if it has not answered
+// within bgTimeout they stay dark for good (see backgroundTimeout).
 func (m *Model) Init() tea.Cmd {
 	cmd := m.startCmd
 	m.startCmd = nil
-	return tea.Batch(tea.RequestBackgroundColor, cmd)
+	var timeout tea.Cmd
+	if m.bgTimeout > 0 {
+		timeout = m.after(m.bgTimeout, bgTimeoutMsg{})
+	}
+	return tea.Batch(tea.RequestBackgroundColor, timeout, cmd)
 }
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	if m.screen == screenReader {
+		m.reader.syncKeys()
+	}
 	// The full help grows and shrinks with the bindings enabled; give the
 	// screen the room that is left.
 	if body, _, _ := m.split(); body != m.bodyH {
@@ -180,17 +208,42 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.layout()
 
 	case tea.BackgroundColorMsg:
-		if m.noColor {
-			return nil
+		if m.bgSettled || m.themeChosen || m.noColor {
+			return nil // too late, overridden by T, or no colour wanted
 		}
-		return m.setColors(msg.IsDark(), false)
+		m.bgSettled = true
+		if msg.IsDark() {
+			return m.setStyle(render.Dark)
+		}
+		return m.setStyle(render.Light)
+
+	case bgTimeoutMsg:
+		m.bgSettled = true // no answer: dark it is
+		return nil
 
 	case tea.EnvMsg:
-		// NO_COLOR is the client's wish (sent over SSH), not the server's.
-		if msg.Getenv("NO_COLOR") != "" && !m.noColor {
-			return m.setColors(true, true)
+		// The client's variables (sent over SSH), not the server's.
+		cmd := loadZoneCmd(msg.Getenv("TZ"))
+		if msg.Getenv("NO_COLOR") != "" && !m.noColor && !m.themeChosen {
+			cmd = tea.Batch(cmd, m.setStyle(render.NoColor))
+		}
+		return cmd
+
+	case zoneMsg:
+		m.dates.loc = msg.loc // the lists read it as they draw
+		if m.reader.shown() {
+			m.reader.compose() // the related posts show dates too
 		}
 		return nil
+
+	case statusDoneMsg:
+		if msg.id == m.statusID {
+			m.status = ""
+		}
+		return nil
+
+	case outlineMsg:
+		return m.reader.update(msg)
 
 	case renderedMsg:
 		cmd := m.reader.update(msg)
@@ -220,13 +273,15 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 	}
 
-	// Anything else (the filter input's own messages) goes to the list
-	// being typed into.
+	// Anything else (the filter input's own messages, a paste) goes to the
+	// list or the search being typed into.
 	switch {
 	case m.screen == screenList && m.list.typing():
 		return m.list.update(msg)
 	case m.screen == screenTags && m.tags.typing():
 		return m.tags.update(msg)
+	case m.screen == screenReader && m.reader.typing():
+		return m.reader.searchInput(msg)
 	}
 	return nil
 }
@@ -235,6 +290,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
+	}
+	if !m.typing() && key.Matches(msg, m.keys.Theme) {
+		return m.cycleTheme()
 	}
 	m.notice = ""
 	switch m.screen {
@@ -276,13 +334,55 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 
 func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 	r := &m.reader
-	switch {
-	case key.Matches(msg, m.keys.Help):
+	if r.search.typing {
+		return r.searchKey(msg)
+	}
+	if key.Matches(msg, m.keys.Help) {
 		return m.toggleHelp()
+	}
+	if r.panel != nil {
+		return r.panelKey(msg)
+	}
+	r.syncKeys() // the keys enabled for what is on screen now
+	switch {
+	case key.Matches(msg, r.keys.ClearSearch):
+		r.search.clear()
+		return nil
 	case key.Matches(msg, r.keys.Back):
 		m.list.selectPost(r.post)
 		m.list.updateKeys()
 		return m.setScreen(screenList)
+	case key.Matches(msg, r.keys.Search):
+		return r.startSearch()
+	case key.Matches(msg, r.keys.NextMatch):
+		r.jumpMatch(1)
+		return nil
+	case key.Matches(msg, r.keys.PrevMatch):
+		r.jumpMatch(-1)
+		return nil
+	case key.Matches(msg, r.keys.Links):
+		r.openPanel(pickLinks)
+		return nil
+	case key.Matches(msg, r.keys.Contents):
+		r.openPanel(pickContents)
+		return nil
+	case key.Matches(msg, r.keys.RelatedNext):
+		r.chooseRelated(1)
+		return nil
+	case key.Matches(msg, r.keys.RelatedPrev):
+		r.chooseRelated(-1)
+		return nil
+	case key.Matches(msg, r.keys.RelatedOpen, r.keys.RelatedPick):
+		i := r.relSel
+		if key.Matches(msg, r.keys.RelatedPick) {
+			i = int(msg.Code - '1')
+		}
+		if i < 0 || i >= len(r.related) {
+			return nil
+		}
+		p := r.related[i]
+		m.list.selectPost(p)
+		return m.openPost(p)
 	case key.Matches(msg, r.keys.Next, r.keys.Prev):
 		next, prev := neighbours(m.readingOrder(), r.post)
 		p := next
@@ -354,8 +454,8 @@ func (m *Model) openPost(p *content.Post) tea.Cmd {
 	if m.onOpen != nil {
 		m.onOpen(p)
 	}
-	m.reader.open(p)
-	m.reader.updateKeys(m.readingOrder())
+	m.reader.open(p, m.relatedTo(p))
+	m.reader.setOrder(m.readingOrder())
 	cmd := m.setScreen(screenReader)
 	if cmd == nil {
 		cmd = m.prefetchNext() // already rendered: warm the next one now
@@ -388,26 +488,49 @@ func (m *Model) toggleHelp() tea.Cmd {
 	return m.layout()
 }
 
-// setColors switches between dark, light and colourless styles and
-// re-renders the open post to match.
-func (m *Model) setColors(isDark, noColor bool) tea.Cmd {
-	m.noColor = noColor
-	style := render.Dark
-	switch {
-	case noColor:
-		style = render.NoColor
-	case !isDark:
-		style = render.Light
+// relatedTo is the related posts of p, worked out once per post.
+func (m *Model) relatedTo(p *content.Post) []*content.Post {
+	rel, ok := m.related[p]
+	if !ok {
+		rel = relatedPosts(m.blog, p, maxRelated)
+		m.related[p] = rel
 	}
-	*m.st = newStyles(isDark, noColor)
+	return rel
+}
+
+// cycleTheme is T: the next of dark, light and no colour, for the rest of
+// the session, named in the help bar for a moment.
+func (m *Model) cycleTheme() tea.Cmd {
+	m.themeChosen = true
+	next := nextStyle(m.style)
+	cmd := m.setStyle(next)
+	return tea.Batch(cmd, m.setStatus("Theme: "+next.String()+" · T changes it"))
+}
+
+// setStatus shows s in place of the help bar for statusTime.
+func (m *Model) setStatus(s string) tea.Cmd {
+	m.status = s
+	m.statusID++
+	return m.after(statusTime, statusDoneMsg{id: m.statusID})
+}
+
+// setStyle switches between dark, light and colourless styles and
+// re-renders the open post to match.
+func (m *Model) setStyle(style render.Style) tea.Cmd {
+	m.noColor = style == render.NoColor
+	*m.st = newStyles(style != render.Light, m.noColor)
 	m.help.Styles = m.st.help
 	m.list.applyStyles()
 	m.tags.applyStyles()
+	m.reader.search.input.SetStyles(m.st.filterInputStyles())
 	if style == m.style {
 		return nil
 	}
 	m.style = style
 	m.reader.style = style
+	if m.reader.shown() {
+		m.reader.compose() // the related posts in the new colours
+	}
 	if m.screen == screenReader {
 		return m.reader.refresh()
 	}
@@ -426,7 +549,15 @@ func (m *Model) activeKeys() help.KeyMap {
 }
 
 func (m *Model) typing() bool {
-	return (m.screen == screenList && m.list.typing()) || (m.screen == screenTags && m.tags.typing())
+	switch m.screen {
+	case screenList:
+		return m.list.typing()
+	case screenTags:
+		return m.tags.typing()
+	case screenReader:
+		return m.reader.typing()
+	}
+	return false
 }
 
 // helpView is the help at the bottom: one line of the main keys, or every
@@ -438,8 +569,11 @@ func (m *Model) helpView() string {
 	keys := m.activeKeys()
 	toggle := helpBinding(m.showHelp)
 	if m.showHelp {
-		groups := append(keys.FullHelp(), []key.Binding{toggle, m.keys.ForceQuit})
+		groups := append(keys.FullHelp(), []key.Binding{toggle, m.keys.Theme, m.keys.ForceQuit})
 		return indent(m.fullHelp(groups, inner), g)
+	}
+	if m.status != "" {
+		return indent(m.st.notice.Render(truncate(m.status, inner)), g)
 	}
 	short := keys.ShortHelp()
 	if m.typing() {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
@@ -30,6 +31,10 @@ func press(k string) tea.KeyPressMsg {
 		return tea.KeyPressMsg{Code: tea.KeyDown}
 	case "pgdown":
 		return tea.KeyPressMsg{Code: tea.KeyPgDown}
+	case "tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab}
+	case "shift+tab":
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
 	case "ctrl+c":
 		return tea.KeyPressMsg{Code: 'c', Mod: tea.ModCtrl}
 	}
@@ -44,6 +49,10 @@ type driver struct {
 	t    *testing.T
 	m    *Model
 	quit bool
+
+	// timers holds the messages the Model asked to get later (tea.Tick):
+	// the driver's clock stands still until fire delivers them.
+	timers []tea.Msg
 }
 
 func newDriver(t *testing.T, opts Options) *driver {
@@ -55,8 +64,32 @@ func newDriver(t *testing.T, opts Options) *driver {
 		opts.Renderer = render.New(render.Options{})
 	}
 	d := &driver{t: t, m: New(opts)}
+	d.m.after = func(_ time.Duration, msg tea.Msg) tea.Cmd {
+		d.timers = append(d.timers, msg)
+		return nil
+	}
 	d.run(d.m.Init())
 	return d
+}
+
+// fire delivers the timers of type T that are due (all of them: time
+// jumps forward), and reports how many there were.
+func fire[T tea.Msg](d *driver) int {
+	d.t.Helper()
+	n := 0
+	var keep []tea.Msg
+	timers := d.timers
+	d.timers = nil
+	for _, msg := range timers {
+		if _, ok := msg.(T); ok {
+			d.send(msg)
+			n++
+			continue
+		}
+		keep = append(keep, msg)
+	}
+	d.timers = append(keep, d.timers...)
+	return n
 }
 
 // send delivers msg and runs what it starts.
@@ -144,6 +177,16 @@ func TestViewFitsEverySize(t *testing.T) {
 		{"list bottom", []string{"G"}},
 		{"reader korean", []string{"enter"}},
 		{"reader scrolled", []string{"space", "j", "j"}},
+		{"search typing", []string{"/", "인", "프", "라"}},
+		{"search applied", []string{"enter", "n", "n", "N"}},
+		{"search cleared", []string{"esc"}},
+		{"links", []string{"l"}},
+		{"link copied", []string{"1"}},
+		{"links closed", []string{"esc"}},
+		{"contents", []string{"c"}},
+		{"contents jump", []string{"down", "enter"}},
+		{"related", []string{"G", "tab"}},
+		{"theme", []string{"T", "T", "T"}},
 		{"reader help", []string{"?"}},
 		{"reader bottom", []string{"G"}},
 		{"reader prev", []string{"?", "p"}},
@@ -534,7 +577,7 @@ func TestScrollKeysAndFooter(t *testing.T) {
 	d.keys("G", "enter")
 	vp := &d.m.reader.vp
 	total := vp.TotalLineCount()
-	if !strings.Contains(d.screen(), fmt.Sprintf("0%%  line %d/%d", vp.Height(), total)) {
+	if !strings.Contains(d.screen(), fmt.Sprintf("0%% · 4 min left · line %d/%d", vp.Height(), total)) {
 		t.Fatalf("footer at the top:\n%s", d.screen())
 	}
 	d.keys("j", "j", "down")
@@ -550,7 +593,7 @@ func TestScrollKeysAndFooter(t *testing.T) {
 		t.Fatalf("space: offset %d", vp.YOffset())
 	}
 	d.keys("G")
-	if !vp.AtBottom() || !strings.Contains(d.screen(), fmt.Sprintf("100%%  line %d/%d", total, total)) {
+	if !vp.AtBottom() || !strings.Contains(d.screen(), fmt.Sprintf("100%% · the end · line %d/%d", total, total)) {
 		t.Fatalf("G: not at the bottom:\n%s", d.screen())
 	}
 	d.keys("g")

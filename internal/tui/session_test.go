@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
@@ -52,6 +53,7 @@ func fixtureBlog(t testing.TB) *content.Blog {
 type terminal struct {
 	mu  sync.Mutex
 	emu *vt.Emulator
+	raw bytes.Buffer // everything the program wrote, as it wrote it
 }
 
 // Write plays the part of a PTY's line discipline (ONLCR): a program whose
@@ -60,10 +62,28 @@ type terminal struct {
 func (t *terminal) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.raw.Write(p)
 	if _, err := t.emu.Write(bytes.ReplaceAll(p, []byte("\n"), []byte("\r\n"))); err != nil {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// output is what the program wrote so far, escape sequences and all.
+func (t *terminal) output() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.raw.String()
+}
+
+// fg is the foreground colour of the cell at x, y.
+func (t *terminal) fg(x, y int) color.Color {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c := t.emu.CellAt(x, y); c != nil {
+		return c.Style.Fg
+	}
+	return nil
 }
 
 // screen is the text on the emulator's screen, trailing spaces trimmed.
@@ -115,6 +135,26 @@ func startSession(t *testing.T, opts Options, env ...string) *session {
 // plain-text one the goldens use.
 func startSessionProfile(t *testing.T, opts Options, profile colorprofile.Profile, env ...string) *session {
 	t.Helper()
+	return startSessionWith(t, opts, terminalConfig{profile: profile, env: env})
+}
+
+// terminalConfig describes the terminal of a session.
+type terminalConfig struct {
+	profile colorprofile.Profile
+	env     []string
+	// background is the colour the terminal reports as its background;
+	// nil is the emulator's default, black.
+	background color.Color
+	// replyDelay holds the terminal's answers to the program's queries
+	// back, as a slow link would; silent drops them, as a terminal (or a
+	// multiplexer) that never answers.
+	replyDelay time.Duration
+	silent     bool
+}
+
+func startSessionWith(t *testing.T, opts Options, cfg terminalConfig) *session {
+	t.Helper()
+	profile, env := cfg.profile, cfg.env
 	if opts.Blog == nil {
 		opts.Blog = fixtureBlog(t)
 	}
@@ -122,6 +162,9 @@ func startSessionProfile(t *testing.T, opts Options, profile colorprofile.Profil
 		opts.Renderer = render.New(render.Options{})
 	}
 	emu := vt.NewEmulator(opts.Width, opts.Height)
+	if cfg.background != nil {
+		emu.SetDefaultBackgroundColor(cfg.background)
+	}
 	term := &terminal{emu: emu}
 	inR, inW := io.Pipe()
 
@@ -136,6 +179,14 @@ func startSessionProfile(t *testing.T, opts Options, profile colorprofile.Profil
 			n, err := emu.Read(buf)
 			if err != nil || stop.Load() {
 				return
+			}
+			if cfg.silent {
+				continue
+			}
+			if cfg.replyDelay > 0 {
+				reply := bytes.Clone(buf[:n])
+				time.AfterFunc(cfg.replyDelay, func() { _, _ = inW.Write(reply) })
+				continue
 			}
 			_, _ = inW.Write(buf[:n]) // fails once the session is over: drop
 		}

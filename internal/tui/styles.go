@@ -33,6 +33,11 @@ type styles struct {
 	filterText   lipgloss.Style
 	accent       color.Color
 
+	// Search matches in the reader: reverse video, which every terminal
+	// shows, colour or not; the current match stands out more.
+	searchMatch   lipgloss.Style
+	searchCurrent lipgloss.Style
+
 	help help.Styles
 }
 
@@ -70,6 +75,9 @@ func newStyles(isDark, noColor bool) styles {
 		filterPrompt: lipgloss.NewStyle().Foreground(accent).Bold(true),
 		filterText:   lipgloss.NewStyle().Foreground(text),
 		accent:       accent,
+
+		searchMatch:   lipgloss.NewStyle().Reverse(true),
+		searchCurrent: lipgloss.NewStyle().Background(accent).Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#14141A"))).Bold(true),
 	}
 	s.help = help.Styles{
 		ShortKey:       lipgloss.NewStyle().Foreground(hkey),
@@ -106,6 +114,9 @@ func plainStyles() styles {
 
 		filterPrompt: bold,
 		filterText:   plain,
+
+		searchMatch:   lipgloss.NewStyle().Reverse(true),
+		searchCurrent: lipgloss.NewStyle().Reverse(true).Bold(true).Underline(true),
 
 		help: help.Styles{
 			ShortKey: bold, ShortDesc: plain, ShortSeparator: plain, Ellipsis: plain,
