@@ -17,6 +17,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+	_ "time/tzdata" // readers' TZ names work on hosts without zoneinfo
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3";

@@ -100,10 +100,11 @@ func (s *Server) runApp(sess ssh.Session) {
 		tea.WithWindowSize(cols, rows), // after MakeOptions: replaces a 0x0 size
 		tea.WithoutSignalHandler(),     // signals are the server's, not a session's
 		// The screen draws each change at once; Bubble Tea's ticker only
-		// flushes what the app writes besides frames (terminal queries, the
-		// clipboard), so a slow tick costs an idle session nothing.
+		// flushes what the app writes besides frames (terminal queries and
+		// the clipboard, which the screen sends at once too), so a slow
+		// tick costs an idle session next to nothing.
 		tea.WithoutRenderer(),
-		tea.WithFPS(10),
+		tea.WithFPS(1),
 	)
 	program := tea.NewProgram(&appHost{app: model, screen: scr}, opts...)
 	s.programs.add(program)

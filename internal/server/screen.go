@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -213,12 +214,21 @@ func (h *appHost) Init() tea.Cmd {
 	return cmd
 }
 
+// clipboardMsgType is the type of tea.SetClipboard's (unexported)
+// message, taken from a sample so no type name is spelled out.
+var clipboardMsgType = reflect.TypeOf(tea.SetClipboard("")())
+
 func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		h.screen.resize(msg.Width, msg.Height)
 	case tea.ColorProfileMsg:
 		h.screen.setColorProfile(msg.Profile)
+	}
+	if reflect.TypeOf(msg) == clipboardMsgType {
+		// Bubble Tea queues OSC 52 for its next tick, which is slow here
+		// (see runApp): send it now. The later copy sets the same text.
+		h.screen.write(ansi.SetSystemClipboard(reflect.ValueOf(msg).String()))
 	}
 	m, cmd := h.app.Update(msg)
 	h.app = m

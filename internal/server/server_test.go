@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/base64"
 	"errors"
 	"net"
 	"path/filepath"
@@ -199,7 +200,9 @@ func TestIdleSessionSendsNothing(t *testing.T) {
 	addr, _ := startServer(t)
 	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
 	tm.WaitFor("Welcome to sshblog")
-	time.Sleep(300 * time.Millisecond) // let the background-colour reply settle
+	// Let the start settle: the background-colour reply, and Bubble Tea's
+	// own copy of that query, which it sends on its first tick (1 s).
+	time.Sleep(1200 * time.Millisecond)
 	before := len(tm.Raw())
 	time.Sleep(1500 * time.Millisecond)
 	if after := len(tm.Raw()); after != before {
@@ -216,7 +219,7 @@ func TestPrerenderWarmsCommonWidths(t *testing.T) {
 		s.Prerender = nil // the default widths
 		s.Renderer = renderer
 	})
-	want := 2 * srv.Blog.Len()                                             // 80 and 100 columns; 120-column windows read at 100
+	want := 2 * srv.Blog.Len() // 80 and 100 columns; 120-column windows read at 100
 	deadline := time.Now().Add(sshtest.DefaultTimeout)
 	for renderer.Stats().Entries < want {
 		if time.Now().After(deadline) {
@@ -231,4 +234,19 @@ func TestPrerenderWarmsCommonWidths(t *testing.T) {
 			}
 		}
 	}
+}
+
+// Choosing a link copies it with OSC 52 over SSH: the screen sends what
+// Bubble Tea would hold for its (slow) tick.
+func TestLinkCopiedWithOSC52OverSSH(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{Command: "aws-in-action"})
+	tm.WaitFor("장별 요약")
+	tm.Type("l")
+	tm.WaitFor("user-images.githubusercontent.com")
+	tm.Type("\r")
+	url := "https://user-images.githubusercontent.com/2344830/27011262-039af6c2-4ef3-11e7-8187-ab229ccf8911.JPG"
+	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(url))
+	tm.WaitUntil("OSC 52 with the link's URL", func(string) bool { return strings.Contains(string(tm.Raw()), want) })
+	tm.WaitFor("Copied")
 }
