@@ -5,6 +5,8 @@ import (
 	"errors"
 	"net"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -249,4 +251,65 @@ func TestLinkCopiedWithOSC52OverSSH(t *testing.T) {
 	want := "\x1b]52;c;" + base64.StdEncoding.EncodeToString([]byte(url))
 	tm.WaitUntil("OSC 52 with the link's URL", func(string) bool { return strings.Contains(string(tm.Raw()), want) })
 	tm.WaitFor("Copied")
+}
+
+// Colour follows the client: what its TERM, COLORTERM and NO_COLOR say
+// it can show is all it gets.
+func TestColourFollowsTheClient(t *testing.T) {
+	addr, _ := startServer(t)
+	tests := []struct {
+		name      string
+		opts      sshtest.TermOptions
+		want      string   // a kind of colour that must appear
+		forbidden []string // kinds that must not
+	}{
+		{"true colour", sshtest.TermOptions{Term: "xterm-256color", Env: map[string]string{"COLORTERM": "truecolor"}}, "24-bit", nil},
+		{"256 colours", sshtest.TermOptions{Term: "xterm-256color"}, "256", []string{"24-bit"}},
+		{"16 colours", sshtest.TermOptions{Term: "xterm"}, "16", []string{"24-bit", "256"}},
+		{"NO_COLOR", sshtest.TermOptions{Term: "xterm-256color", Env: map[string]string{"NO_COLOR": "1", "COLORTERM": "truecolor"}}, "", []string{"24-bit", "256", "16"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tm := sshtest.Open(t, addr, 100, 30, tt.opts)
+			tm.WaitFor("Welcome to sshblog")
+			tm.Type("\r") // a post, with glamour's colours
+			tm.WaitFor("You are reading this inside an SSH session")
+			kinds := colourKinds(tm.Raw())
+			if tt.want != "" && !kinds[tt.want] {
+				t.Errorf("no %s colour in the output (found %v)", tt.want, kinds)
+			}
+			for _, f := range tt.forbidden {
+				if kinds[f] {
+					t.Errorf("%s colour in the output", f)
+				}
+			}
+		})
+	}
+}
+
+var sgr = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// colourKinds reports which kinds of colour ("16", "256", "24-bit") the
+// SGR sequences in raw set.
+func colourKinds(raw []byte) map[string]bool {
+	kinds := map[string]bool{}
+	for _, m := range sgr.FindAllSubmatch(raw, -1) {
+		params := strings.FieldsFunc(string(m[1]), func(r rune) bool { return r == ';' || r == ':' })
+		for i := 0; i < len(params); i++ {
+			n, _ := strconv.Atoi(params[i])
+			switch {
+			case (n == 38 || n == 48 || n == 58) && i+1 < len(params):
+				if params[i+1] == "5" {
+					kinds["256"] = true
+					i += 2
+				} else if params[i+1] == "2" {
+					kinds["24-bit"] = true
+					i += 4
+				}
+			case n >= 30 && n <= 37, n >= 40 && n <= 47, n >= 90 && n <= 97, n >= 100 && n <= 107:
+				kinds["16"] = true
+			}
+		}
+	}
+	return kinds
 }
