@@ -266,28 +266,37 @@ func (l *postList) view(blogName, notice string) string {
 	inner := max(0, l.width-2*g)
 
 	header := st.name.Render(blogName) + st.muted.Render(" · "+l.counts())
-	var sub string
-	switch {
-	case l.typing():
-		sub = l.list.FilterInput.View()
-	case l.list.FilterState() == list.FilterApplied:
-		sub = st.filterPrompt.Render("/ ") + st.muted.Render(l.list.FilterValue())
-	case notice != "":
+	sub := filterLine(&l.list, st)
+	if sub == "" && notice != "" {
 		sub = st.notice.Render(notice)
 	}
-
-	var body string
-	switch {
-	case len(l.list.Items()) == 0:
-		body = st.muted.Render("No posts yet.")
-	case len(l.list.VisibleItems()) == 0 && l.list.FilterValue() != "":
-		body = st.muted.Render("No post matches “" + l.list.FilterValue() + "”.")
-	default:
-		body = l.list.View()
-	}
+	body := listBody(&l.list, st, "No posts yet.", "No post matches")
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), l.width, l.height)
+}
+
+// filterLine is the line under a list screen's header: the filter being
+// typed, or the one applied; empty otherwise.
+func filterLine(l *list.Model, st *styles) string {
+	switch {
+	case l.SettingFilter():
+		return l.FilterInput.View()
+	case l.FilterState() == list.FilterApplied:
+		return st.filterPrompt.Render("/ ") + st.muted.Render(l.FilterValue())
+	}
+	return ""
+}
+
+// listBody is the list, or a line saying why there is nothing to show.
+func listBody(l *list.Model, st *styles, empty, noMatch string) string {
+	switch {
+	case len(l.Items()) == 0:
+		return st.muted.Render(empty)
+	case len(l.VisibleItems()) == 0 && l.FilterValue() != "":
+		return st.muted.Render(noMatch + " “" + l.FilterValue() + "”.")
+	}
+	return l.View()
 }
 
 // ShortHelp and FullHelp make postList a help.KeyMap: the help bar is built

@@ -152,22 +152,8 @@ func (t *tagList) view(blogName string) string {
 		what = "tags of " + t.post.Title
 	}
 	header := st.name.Render(blogName) + st.muted.Render(" · "+what)
-	var sub string
-	switch {
-	case t.typing():
-		sub = t.list.FilterInput.View()
-	case t.list.FilterState() == list.FilterApplied:
-		sub = st.filterPrompt.Render("/ ") + st.muted.Render(t.list.FilterValue())
-	}
-	var body string
-	switch {
-	case len(t.list.Items()) == 0:
-		body = st.muted.Render("No tags.")
-	case len(t.list.VisibleItems()) == 0 && t.list.FilterValue() != "":
-		body = st.muted.Render("No tag matches “" + t.list.FilterValue() + "”.")
-	default:
-		body = t.list.View()
-	}
+	sub := filterLine(&t.list, st)
+	body := listBody(&t.list, st, "No tags.", "No tag matches")
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), t.width, t.height)
