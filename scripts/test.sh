@@ -44,3 +44,6 @@ scripts/test-image.sh
 
 echo "== replicas behind HAProxy (PROXY protocol v2)"
 scripts/test-replicas.sh
+
+echo "== bench smoke (scripts/bench.sh --quick)"
+scripts/bench.sh --quick

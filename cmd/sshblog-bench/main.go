@@ -1,140 +1,104 @@
-// Command sshblog-bench measures a running sshblog over SSH, as readers
-// experience it, from a separate process:
+// Command sshblog-bench measures an SSH blog from a separate process, as
+// readers experience it, and serves the baselines it is compared with.
 //
-//	sshblog-bench -addr 127.0.0.1:23234 -n 20
+//	sshblog-bench firstframe --addr 127.0.0.1:23234 -n 30
+//	sshblog-bench open --addr 127.0.0.1:23234 -n 30
+//	sshblog-bench serve-floor --addr 127.0.0.1:24000 --host-key /tmp/k
 //
-// It prints the median and p90 of: the SSH handshake, connect to first
-// frame (the first post title on screen), and opening a post (enter to the
-// post's text on screen, the first time and again at the same width).
+// Every measuring command prints the median and p90 of what it measured;
+// with --out FILE it also appends them to FILE as JSON lines, which the
+// table command turns into the comparison table scripts/bench.sh prints.
+// Run "sshblog-bench help" for the commands.
 package main
 
 import (
-	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"strings"
-	"sync"
-	"time"
-
-	"github.com/charmbracelet/x/vt"
-	gossh "golang.org/x/crypto/ssh"
 )
 
-func main() {
-	addr := flag.String("addr", "127.0.0.1:23234", "sshblog's `ADDRESS`")
-	n := flag.Int("n", 20, "connections to measure")
-	cols := flag.Int("cols", 100, "window width")
-	rows := flag.Int("rows", 30, "window height")
-	title := flag.String("title", "Welcome to sshblog", "text that marks the first frame (a post title on the home list)")
-	body := flag.String("body", "You are reading this inside an SSH session", "text that marks the first post's body on screen")
-	flag.Parse()
+type command struct {
+	name    string
+	summary string
+	run     func(fs *flag.FlagSet, args []string) error
+}
 
-	var handshakes, firstFrames, opens []time.Duration
-	for i := 0; i < *n; i++ {
-		hs, ff, op, err := measure(*addr, *cols, *rows, *title, *body)
-		if err != nil {
-			fmt.Fprintf(os.Stderr, "sshblog-bench: connection %d: %v\n", i+1, err)
+var commands []command
+
+func init() {
+	commands = []command{
+		{"serve-floor", "a bare wish server that writes one frame as soon as the shell opens", serveFloor},
+		{"serve-minimal", "a minimal wish + Bubble Tea program (default options): the per-session memory baseline", serveMinimal},
+		{"firstframe", "x/crypto client: dial to the title on screen, and the handshake", firstFrame},
+		{"openssh-firstframe", "OpenSSH's ssh in a real PTY: start of ssh to the title on screen", opensshFirstFrame},
+		{"open", "enter to the post's text on screen (cached, or uncached with a placeholder)", openPost},
+		{"idle", "hold N idle PTY sessions; the server's RSS and CPU from /proc", idle},
+		{"rate", "complete sessions per second: connect, first frame, ctrl+c, close", rate},
+		{"startup", "start a server binary and time it until it completes an SSH handshake", startup},
+		{"wait-ready", "wait until a server answers with an SSH banner", waitReady},
+		{"free-ports", "print free loopback ports", freePorts},
+		{"gen-posts", "write N small posts (and optionally one long post) into a folder", genPosts},
+		{"table", "print the comparison table from the results of the other commands", table},
+	}
+}
+
+func main() {
+	args := os.Args[1:]
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(os.Stdout)
+		return
+	}
+	name := args[0]
+	if strings.HasPrefix(name, "-") {
+		// The first version's interface: sshblog-bench -addr A -n 20 measured
+		// the first frame and opening a post.
+		name = "open"
+	} else {
+		args = args[1:]
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		fs := flag.NewFlagSet("sshblog-bench "+c.name, flag.ExitOnError)
+		if err := c.run(fs, args); err != nil {
+			var ue usageError
+			if errors.As(err, &ue) {
+				fmt.Fprintf(os.Stderr, "sshblog-bench %s: %v\n", c.name, err)
+				os.Exit(2)
+			}
+			fmt.Fprintf(os.Stderr, "sshblog-bench %s: %v\n", c.name, err)
 			os.Exit(1)
 		}
-		handshakes = append(handshakes, hs)
-		firstFrames = append(firstFrames, ff)
-		opens = append(opens, op)
+		return
 	}
-	fmt.Printf("%-28s %10s %10s  (n=%d, %dx%d, %s)\n", "", "median", "p90", *n, *cols, *rows, *addr)
-	report("ssh handshake", handshakes)
-	report("connect to first frame", firstFrames)
-	report("open post (enter to text)", opens)
+	fmt.Fprintf(os.Stderr, "sshblog-bench: unknown command %q\n\n", name)
+	usage(os.Stderr)
+	os.Exit(2)
 }
 
-func report(name string, ds []time.Duration) {
-	med, p90 := percentiles(ds)
-	fmt.Printf("%-28s %10s %10s\n", name, ms(med), ms(p90))
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "sshblog-bench measures an SSH blog over SSH, from a separate process.\n\nUsage: sshblog-bench COMMAND [flags]\n\nCommands:\n")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-19s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintf(w, "\nRun 'sshblog-bench COMMAND -h' for a command's flags; scripts/bench.sh runs them all.\n")
 }
 
-func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-func percentiles(ds []time.Duration) (median, p90 time.Duration) {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	return s[len(s)/2], s[min(len(s)-1, len(s)*9/10)]
-}
-
-// screen is a terminal emulator fed by the session's output.
-type screen struct {
-	mu  sync.Mutex
-	emu *vt.Emulator
-}
-
-func (s *screen) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.emu.Write(p)
-}
-
-func (s *screen) waitFor(text string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		s.mu.Lock()
-		ok := strings.Contains(s.emu.String(), text)
-		s.mu.Unlock()
-		if ok {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			s.mu.Lock()
-			defer s.mu.Unlock()
-			return fmt.Errorf("%q not on screen after %s:\n%s", text, timeout, s.emu.String())
-		}
-		time.Sleep(100 * time.Microsecond)
+// parse parses a command's flags and refuses stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
 	}
-}
-
-func measure(addr string, cols, rows int, title, body string) (handshake, firstFrame, open time.Duration, err error) {
-	start := time.Now()
-	client, err := gossh.Dial("tcp", addr, &gossh.ClientConfig{
-		User:            "bench",
-		HostKeyCallback: gossh.InsecureIgnoreHostKey(),
-		Timeout:         10 * time.Second,
-	})
-	if err != nil {
-		return 0, 0, 0, err
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
 	}
-	defer client.Close()
-	handshake = time.Since(start)
-	sess, err := client.NewSession()
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	defer sess.Close()
-	if err := sess.RequestPty("xterm-256color", rows, cols, gossh.TerminalModes{}); err != nil {
-		return 0, 0, 0, err
-	}
-	scr := &screen{emu: vt.NewEmulator(cols, rows)}
-	stdin, err := sess.StdinPipe()
-	if err != nil {
-		return 0, 0, 0, err
-	}
-	go io.Copy(stdin, scr.emu) // answer terminal queries like a terminal
-	sess.Stdout = scr
-	sess.Stderr = io.Discard
-	if err := sess.Shell(); err != nil {
-		return 0, 0, 0, err
-	}
-	if err := scr.waitFor(title, 10*time.Second); err != nil {
-		return 0, 0, 0, err
-	}
-	firstFrame = time.Since(start)
-
-	// The newest post is selected: open it.
-	t0 := time.Now()
-	io.Copy(stdin, bytes.NewReader([]byte("\r")))
-	if err := scr.waitFor(body, 10*time.Second); err != nil {
-		return 0, 0, 0, err
-	}
-	open = time.Since(t0)
-	io.WriteString(stdin, "\x03") // ctrl+c
-	return handshake, firstFrame, open, nil
+	return nil
 }

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/ssh"
+	"charm.land/wish/v2"
+	bm "charm.land/wish/v2/bubbletea"
+	gossh "golang.org/x/crypto/ssh"
+)
+
+// serverFlags are the flags of the two baseline servers.
+type serverFlags struct {
+	addr, hostKey, httpAddr string
+	maxTime                 time.Duration
+	quickAck                bool
+}
+
+func (f *serverFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.addr, "addr", "127.0.0.1:24000", "`ADDRESS` to listen on")
+	fs.StringVar(&f.hostKey, "host-key", "", "`PATH` of the ed25519 host key; generated if missing (default: a file in the temp dir)")
+	fs.StringVar(&f.httpAddr, "http-addr", "", "`ADDRESS` to serve /metrics (go_goroutines) on; empty: off")
+	fs.DurationVar(&f.maxTime, "max-time", 30*time.Minute, "stop by itself after this long")
+	fs.BoolVar(&f.quickAck, "quickack", false, "experiment: set TCP_QUICKACK after every read, so the client's small handshake packets are never left waiting on a delayed ACK")
+}
+
+// sameAlgorithms offers what sshblog offers, so the baselines negotiate the
+// same key exchange and cipher with every client.
+func sameAlgorithms(ssh.Context) *gossh.ServerConfig {
+	return &gossh.ServerConfig{
+		Config: gossh.Config{
+			KeyExchanges: []string{"mlkem768x25519-sha256", "curve25519-sha256"},
+			Ciphers:      []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"},
+			MACs:         []string{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"},
+		},
+	}
+}
+
+// serve runs a wish server with mw until a signal or --max-time.
+func (f *serverFlags) serve(name string, mw wish.Middleware) error {
+	if f.hostKey == "" {
+		f.hostKey = fmt.Sprintf("%s/sshblog-bench-%s-host-key", os.TempDir(), name)
+	}
+	srv, err := wish.NewServer(
+		wish.WithAddress(f.addr),
+		wish.WithHostKeyPath(f.hostKey),
+		func(s *ssh.Server) error {
+			s.ServerConfigCallback = sameAlgorithms
+			if f.quickAck {
+				s.ConnCallback = func(_ ssh.Context, c net.Conn) net.Conn { return quickAckConn{c} }
+			}
+			return nil
+		},
+		wish.WithMiddleware(mw),
+	)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", f.addr)
+	if err != nil {
+		return err
+	}
+	if f.httpAddr != "" {
+		hl, err := net.Listen("tcp", f.httpAddr)
+		if err != nil {
+			return err
+		}
+		mux := http.NewServeMux()
+		mux.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+			fmt.Fprintf(w, "go_goroutines %d\n", runtime.NumGoroutine())
+		})
+		go (&http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}).Serve(hl)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(os.Stderr, "sshblog-bench %s: serving on %s (pid %d)\n", name, ln.Addr(), os.Getpid())
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	case <-time.After(f.maxTime):
+		fmt.Fprintf(os.Stderr, "sshblog-bench %s: --max-time %s reached: stopping\n", name, f.maxTime)
+	}
+	srv.Close()
+	if err := <-served; err != nil && !errors.Is(err, ssh.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// floorFrame is one screen like the app's home list: what a server that
+// does nothing else can show at the earliest.
+var floorFrame = strings.Join([]string{
+	"\x1b[?1049h\x1b[?25l\x1b[H\x1b[2J",
+	"\r\n  \x1b[1msshblog\x1b[0m · 1 post\r\n\r\n",
+	"  \x1b[1;35m│ Welcome to sshblog\x1b[0m\r\n",
+	"  \x1b[35m│ A blog you read with ssh: what sshblog is, why it exists, and how to find your way around.\x1b[0m\r\n",
+	"  \x1b[35m│ 2026-11-20 · sshblog terminal\x1b[0m\r\n",
+	"\x1b[30;1H  \x1b[2m↑/↓ move · enter read · / filter · t tags · ? help · q quit\x1b[0m",
+}, "")
+
+func serveFloor(fs *flag.FlagSet, args []string) error {
+	var f serverFlags
+	f.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return f.serve("serve-floor", func(next ssh.Handler) ssh.Handler {
+		return func(s ssh.Session) {
+			if _, _, ok := s.Pty(); !ok {
+				io.WriteString(s.Stderr(), "serve-floor: this server only draws to a PTY (ssh -t)\n")
+				s.Exit(1)
+				return
+			}
+			io.WriteString(s, floorFrame)
+			buf := make([]byte, 512)
+			for {
+				n, err := s.Read(buf)
+				if err != nil {
+					return
+				}
+				if bytes.ContainsAny(buf[:n], "\x03q") {
+					io.WriteString(s, "\x1b[?1049l\x1b[?25h")
+					s.Exit(0)
+					return
+				}
+			}
+		}
+	})
+}
+
+// minimalModel is the smallest Bubble Tea program worth measuring: one
+// short line on the alt screen, quit on q or ctrl+c.
+type minimalModel struct{}
+
+func (minimalModel) Init() tea.Cmd { return nil }
+
+func (m minimalModel) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if k, ok := msg.(tea.KeyPressMsg); ok {
+		switch k.String() {
+		case "q", "ctrl+c":
+			return m, tea.Quit
+		}
+	}
+	return m, nil
+}
+
+func (minimalModel) View() tea.View {
+	v := tea.NewView("Welcome to sshblog")
+	v.AltScreen = true
+	return v
+}
+
+func serveMinimal(fs *flag.FlagSet, args []string) error {
+	var f serverFlags
+	f.register(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	return f.serve("serve-minimal", bm.Middleware(func(ssh.Session) (tea.Model, []tea.ProgramOption) {
+		return minimalModel{}, nil
+	}))
+}
+
+// quickAckConn turns delayed ACKs off again after every read: Linux turns
+// TCP_QUICKACK back off by itself.
+type quickAckConn struct{ net.Conn }
+
+func (c quickAckConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if tc, ok := c.Conn.(*net.TCPConn); ok {
+		if rc, err := tc.SyscallConn(); err == nil {
+			rc.Control(func(fd uintptr) {
+				syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, tcpQuickAck, 1)
+			})
+		}
+	}
+	return n, err
+}
+
+const tcpQuickAck = 0xc // TCP_QUICKACK, Linux
