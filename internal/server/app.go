@@ -66,12 +66,31 @@ func (s *Server) runApp(sess ssh.Session) {
 	env := append(sess.Environ(), "TERM="+pty.Term)
 
 	stats := statsOf(sess)
+	style := styleFor(env)
+	out := countingWriter{sess, stats}
+	scr := newScreen(out, cols, rows, colorprofile.Env(env))
+	defer scr.close()
+	// The app asks for the terminal's background colour in Init; Bubble Tea
+	// would send that query on its next tick, so send it with the first
+	// frame instead. (A second reply to the later copy changes nothing.)
+	scr.write(ansi.RequestBackgroundColor)
+
+	// A reader who opens the home list at a size someone already had sees
+	// that first frame before their app is even built.
+	home := frameKey{cols, rows, style}
+	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
+	if cacheable {
+		if v, ok := s.firstFrames.get(home); ok {
+			scr.show(v)
+		}
+	}
+
 	var model tea.Model = tui.New(tui.Options{
 		Blog:     s.Blog,
 		Renderer: s.Renderer,
 		Width:    cols,
 		Height:   rows,
-		Style:    styleFor(env),
+		Style:    style,
 		Start:    strings.Join(sess.Command(), " "),
 		OnOpen: func(p *content.Post) {
 			s.Metrics.postViewed(p)
@@ -81,16 +100,13 @@ func (s *Server) runApp(sess ssh.Session) {
 	if s.wrapModel != nil {
 		model = s.wrapModel(model)
 	}
-	out := countingWriter{sess, stats}
-	scr := newScreen(out, cols, rows, colorprofile.Env(env))
-	defer scr.close()
-	// The app asks for the terminal's background colour in Init; Bubble Tea
-	// would send that query on its next tick, so send it with the first
-	// frame instead. (A second reply to the later copy changes nothing.)
-	scr.write(ansi.RequestBackgroundColor)
-	// Draw the first frame now, before Bubble Tea sets up its input reader:
-	// the reader sees the blog while the program starts.
-	scr.show(model.View())
+	// The first frame (or no change, after a cached one), before Bubble
+	// Tea sets up its input reader.
+	first := model.View()
+	scr.show(first)
+	if cacheable {
+		s.firstFrames.put(home, first)
+	}
 
 	ctx, cancel := context.WithCancel(sess.Context())
 	defer cancel()
@@ -136,6 +152,15 @@ func (s *Server) runApp(sess ssh.Session) {
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
 		s.Logger.Error("app ended with an error", "remote", sess.RemoteAddr().String(), "err", err)
 	}
+}
+
+func hasEnv(env []string, name string) bool {
+	for _, kv := range env {
+		if k, _, _ := strings.Cut(kv, "="); k == name {
+			return true
+		}
+	}
+	return false
 }
 
 // styleFor picks the glamour style from the client's environment before the

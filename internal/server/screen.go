@@ -11,11 +11,15 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/render"
 )
 
 // frameInterval is the shortest time between two frames: bursts of updates
-// (a held arrow key, a mouse wheel) are drawn at most this often.
-const frameInterval = time.Second / 60
+// (a held arrow key, a mouse wheel) are drawn at most this often. At 120 a
+// second, a key that follows a frame closely (enter right after the list
+// appeared) waits at most 8 ms.
+const frameInterval = time.Second / 120
 
 // screen draws an app's views to one session as soon as they change, and
 // never while nothing changes. It stands in for Bubble Tea's renderer,
@@ -238,3 +242,45 @@ func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // View is empty: Bubble Tea's renderer is off, the screen draws.
 func (h *appHost) View() tea.View { return tea.View{} }
+
+// frameKey identifies a home screen: every new reader with the same window
+// and style sees the same first frame (colours are converted per session).
+type frameKey struct {
+	cols, rows int
+	style      render.Style
+}
+
+// frameCache keeps the home screen's first frame for the most recent
+// window sizes, shared by all sessions.
+type frameCache struct {
+	mu     sync.Mutex
+	frames map[frameKey]tea.View
+	order  []frameKey // oldest first
+}
+
+// maxCachedFrames bounds the cache: a client cannot make it grow by
+// trying sizes.
+const maxCachedFrames = 64
+
+func (c *frameCache) get(k frameKey) (tea.View, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.frames[k]
+	return v, ok
+}
+
+func (c *frameCache) put(k frameKey, v tea.View) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.frames == nil {
+		c.frames = map[frameKey]tea.View{}
+	}
+	if _, ok := c.frames[k]; !ok {
+		c.order = append(c.order, k)
+		if len(c.order) > maxCachedFrames {
+			delete(c.frames, c.order[0])
+			c.order = c.order[1:]
+		}
+	}
+	c.frames[k] = v
+}

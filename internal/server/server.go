@@ -84,6 +84,7 @@ type Server struct {
 	programs programs
 
 	prerenderOnce sync.Once
+	firstFrames   frameCache
 
 	accepting atomic.Bool // the SSH listener is serving
 	draining  atomic.Bool // a shutdown has begun
