@@ -79,8 +79,10 @@ func (s *Server) runApp(sess ssh.Session) {
 	// that first frame before their app is even built.
 	home := frameKey{cols, rows, style}
 	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
+	cached := false
 	if cacheable {
-		if v, ok := s.firstFrames.get(home); ok {
+		var v tea.View
+		if v, cached = s.firstFrames.get(home); cached {
 			scr.show(v)
 		}
 	}
@@ -100,12 +102,16 @@ func (s *Server) runApp(sess ssh.Session) {
 	if s.wrapModel != nil {
 		model = s.wrapModel(model)
 	}
-	// The first frame (or no change, after a cached one), before Bubble
-	// Tea sets up its input reader.
-	first := model.View()
-	scr.show(first)
-	if cacheable {
-		s.firstFrames.put(home, first)
+	// Without a cached frame, draw the first one now, before Bubble Tea
+	// sets up its input reader; with one, Init checks it against the app.
+	host := &appHost{app: model, screen: scr, width: cols, height: rows}
+	if !cached {
+		first := model.View()
+		scr.show(first)
+		host.fresh = true
+		if cacheable {
+			s.firstFrames.put(home, first)
+		}
 	}
 
 	ctx, cancel := context.WithCancel(sess.Context())
@@ -122,7 +128,7 @@ func (s *Server) runApp(sess ssh.Session) {
 		tea.WithoutRenderer(),
 		tea.WithFPS(1),
 	)
-	program := tea.NewProgram(&appHost{app: model, screen: scr}, opts...)
+	program := tea.NewProgram(host, opts...)
 	s.programs.add(program)
 	defer s.programs.remove(program)
 

@@ -207,14 +207,23 @@ func (s *screen) close() {
 
 // appHost wraps the app so that every view it produces goes to the screen
 // as soon as it changes. Bubble Tea runs it with its own renderer off.
+//
+// Views are the costly part of a session (most of its CPU at startup), so
+// appHost skips them where they cannot have changed: right after the first
+// frame, for a window size that did not change, and for colour profile
+// news (Lip Gloss styles draw full colour; the screen converts it).
 type appHost struct {
-	app    tea.Model
-	screen *screen
+	app           tea.Model
+	screen        *screen
+	fresh         bool // the screen shows the app's view as it is now
+	width, height int
 }
 
 func (h *appHost) Init() tea.Cmd {
 	cmd := h.app.Init()
-	h.screen.show(h.app.View()) // the first frame, before any message
+	if !h.fresh {
+		h.screen.show(h.app.View())
+	}
 	return cmd
 }
 
@@ -223,10 +232,14 @@ func (h *appHost) Init() tea.Cmd {
 var clipboardMsgType = reflect.TypeOf(tea.SetClipboard("")())
 
 func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	unchanged := false
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
+		unchanged = msg.Width == h.width && msg.Height == h.height
+		h.width, h.height = msg.Width, msg.Height
 		h.screen.resize(msg.Width, msg.Height)
 	case tea.ColorProfileMsg:
+		unchanged = true
 		h.screen.setColorProfile(msg.Profile)
 	}
 	if reflect.TypeOf(msg) == clipboardMsgType {
@@ -236,7 +249,9 @@ func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m, cmd := h.app.Update(msg)
 	h.app = m
-	h.screen.show(m.View())
+	if !unchanged {
+		h.screen.show(m.View())
+	}
 	return h, cmd
 }
 
