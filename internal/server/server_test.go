@@ -242,8 +242,14 @@ func TestPrerenderWarmsCommonWidths(t *testing.T) {
 // Bubble Tea would hold for its (slow) tick.
 func TestLinkCopiedWithOSC52OverSSH(t *testing.T) {
 	addr, _ := startServer(t)
-	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{Command: "aws-in-action"})
+	// xterm: 16 colours, so the colour conversion runs over the hyperlinks.
+	tm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{Term: "xterm", Command: "aws-in-action"})
 	tm.WaitFor("장별 요약")
+	// The link is clickable: glamour's OSC 8 survives the screen and the
+	// colour conversion.
+	if !strings.Contains(string(tm.Raw()), "\x1b]8;") {
+		t.Error("no OSC 8 hyperlink in the post's output")
+	}
 	tm.Type("l")
 	tm.WaitFor("user-images.githubusercontent.com")
 	tm.Type("\r")
