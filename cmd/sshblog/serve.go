@@ -28,7 +28,7 @@ type contentFlags struct {
 }
 
 func (c *contentFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.dir, "content", "", "`DIR`ectory of Markdown posts that replaces the embedded ones (default: the embedded posts)")
+	fs.StringVar(&c.dir, "content", "", "`DIR` of Markdown posts (subfolders too) to serve instead of the embedded ones (default: the embedded posts)")
 	fs.BoolVar(&c.future, "future", false, "also show posts dated in the future")
 }
 
