@@ -184,11 +184,16 @@ func (l *postList) setTag(tag string, keep *content.Post) tea.Cmd {
 
 func (l *postList) setSize(width, height int) {
 	l.width, l.height = width, height
+	sizeList(&l.list, width, height)
+}
+
+// sizeList fits a list screen's list and filter input to the window: two
+// lines go to the header and the filter line.
+func sizeList(l *list.Model, width, height int) {
 	g := gutter(width)
-	// Two lines go to the header and the filter line.
-	l.list.SetSize(max(0, width-g), max(0, height-2))
-	prompt := lipgloss.Width(l.list.FilterInput.Prompt)
-	l.list.FilterInput.SetWidth(max(1, width-2*g-prompt-1))
+	l.SetSize(max(0, width-g), max(0, height-2))
+	prompt := lipgloss.Width(l.FilterInput.Prompt)
+	l.FilterInput.SetWidth(max(1, width-2*g-prompt-1))
 }
 
 // typing reports whether the reader is typing a filter: every key then

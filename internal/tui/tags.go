@@ -113,10 +113,7 @@ func (t *tagList) show(tags []content.Tag, post *content.Post, from screen, curr
 
 func (t *tagList) setSize(width, height int) {
 	t.width, t.height = width, height
-	g := gutter(width)
-	t.list.SetSize(max(0, width-g), max(0, height-2))
-	prompt := lipgloss.Width(t.list.FilterInput.Prompt)
-	t.list.FilterInput.SetWidth(max(1, width-2*g-prompt-1))
+	sizeList(&t.list, width, height)
 }
 
 func (t *tagList) typing() bool { return t.list.SettingFilter() }
