@@ -57,6 +57,7 @@ func TestExitStatuses(t *testing.T) {
 		{"unknown flag", nil, []string{"serve", "--nope"}, 2, "not defined: -nope"},
 		{"bad env value", map[string]string{"SSHBLOG_FUTURE": "maybe"}, []string{"check"}, 2, "SSHBLOG_FUTURE"},
 		{"check embedded posts", nil, []string{"check"}, 0, "0 errors"},
+		{"serve with no loadable post", nil, []string{"serve", "--content", badPosts, "--addr", "127.0.0.1:0", "--host-key", filepath.Join(dir, "key")}, 1, "no post could be loaded"},
 		{"check broken folder", nil, []string{"check", "--content", badPosts}, 1, "2020-01-01-bad.md:2: "},
 		{"check broken folder from env", map[string]string{"SSHBLOG_CONTENT": badPosts}, []string{"check"}, 1, "1 error"},
 		{"flag wins over env", map[string]string{"SSHBLOG_CONTENT": badPosts}, []string{"check", "--content", filepath.Join(dir, "missing")}, 1, "missing"},

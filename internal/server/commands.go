@@ -31,7 +31,8 @@ var commandNames = map[string]string{
 var commandOrder = []string{"ls", "tags", "read", "raw", "help"}
 
 // cmdError is a failed command: its one-line message goes to stderr and
-// its status is the exit status (1 failure, 2 usage).
+// its status is the exit status: 1 for unknown commands, posts, tags and
+// bad flags; 2 for a command called with the wrong arguments.
 type cmdError struct {
 	status int
 	msg    string
@@ -77,7 +78,7 @@ func (s *Server) runCommand(sess ssh.Session) {
 		s.Metrics.commandRun("ls")
 		err = s.cmdLs(env, nil)
 		if err == nil {
-			fmt.Fprintf(sess.Stderr(), "\nTo read in the app: ssh -t %s  (commands: ssh %s help)\n", env.host, env.host)
+			fmt.Fprintf(sess.Stderr(), "To read in the app: ssh -t %s  (commands: ssh %s help)\n", env.host, env.host)
 		}
 	} else {
 		s.Metrics.commandRun(args[0])
@@ -111,7 +112,7 @@ func (s *Server) dispatch(env commandEnv, name string, args []string) error {
 	if _, ok := s.Blog.Post(name); ok {
 		return failure("%q is a post: open it with ssh -t %s %s, or print it with ssh %s read %s", shown(name), env.host, shown(name), env.host, shown(name))
 	}
-	return usage("unknown command %q: try 'ssh %s help'", shown(name), env.host)
+	return failure("unknown command %q: try 'ssh %s help'", shown(name), env.host)
 }
 
 // parseArgs parses flags anywhere among the arguments and returns the
@@ -121,7 +122,7 @@ func parseArgs(fs *flag.FlagSet, host string, args []string) ([]string, error) {
 	var positional []string
 	for {
 		if err := fs.Parse(args); err != nil {
-			return nil, usage("%s: %s: try 'ssh %s help'", fs.Name(), shown(err.Error()), host)
+			return nil, failure("%s: %s: try 'ssh %s help'", fs.Name(), shown(err.Error()), host)
 		}
 		if fs.NArg() == 0 {
 			return positional, nil
@@ -243,7 +244,7 @@ func (s *Server) cmdRead(env commandEnv, args []string) error {
 		return err
 	}
 	if *width < 0 || *width > maxReadWidth {
-		return usage("read: --width %d: use 20 to %d", *width, maxReadWidth)
+		return failure("read: --width %d: use 20 to %d", *width, maxReadWidth)
 	}
 	p, err := s.postArg(env, "read", rest)
 	if err != nil {

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,16 +23,18 @@ func TestCommandsWithoutPTY(t *testing.T) {
 		{"ls", "ls", 0, []string{"2017-06-11  aws-in-action", "AWS in action 리뷰", "Tech, Review"}, ""},
 		{"ls by tag", "ls --tag review", 0, []string{"aws-in-action"}, ""},
 		{"ls by unknown tag", "ls --tag nope", 1, nil, `no tag "nope": try 'ssh `},
-		{"ls bad flag", "ls --frob", 2, nil, "flag provided but not defined: -frob"},
+		{"ls bad flag", "ls --frob", 1, nil, "flag provided but not defined: -frob"},
 		{"tags", "tags", 0, []string{"Review", "Tech"}, ""},
 		{"read", "read aws-in-action", 0, []string{"AWS in action 리뷰", "2017-06-11", "장별 요약", "고가용성 달성하기"}, ""},
 		{"read width flag after slug", "read aws-in-action --width 40", 0, []string{"장별 요약"}, ""},
 		{"read unknown slug", "read nope", 1, nil, `no post "nope": try 'ssh `},
 		{"read no slug", "read", 2, nil, "usage: ssh "},
-		{"read absurd width", "read aws-in-action --width 100000", 2, nil, "--width 100000"},
+		{"read two slugs", "read aws-in-action welcome-to-sshblog", 2, nil, "usage: ssh "},
+		{"ls extra argument", "ls now", 2, nil, `ls: unexpected argument "now"`},
+		{"read absurd width", "read aws-in-action --width 100000", 1, nil, "--width 100000"},
 		{"raw", "raw aws-in-action", 0, []string{"layout: post", "title: AWS in action 리뷰", "### RDS"}, ""},
 		{"help", "help", 0, []string{"ls [--tag TAG] [--json]", "read SLUG", "ssh -t "}, ""},
-		{"unknown command", "frobnicate", 2, nil, `unknown command "frobnicate": try 'ssh `},
+		{"unknown command", "frobnicate", 1, nil, `unknown command "frobnicate": try 'ssh `},
 		{"slug without pty", "aws-in-action", 1, nil, `"aws-in-action" is a post: open it with ssh -t`},
 		{"escape sequences shown back sanitized", "read \x1b]52;c;aGk=\x07\x1b[31mred", 1, nil, `no post "red"`},
 	}
@@ -118,8 +121,8 @@ func TestNoCommandNoPTYIsLsWithHint(t *testing.T) {
 	if !strings.Contains(res.Stdout, "aws-in-action") {
 		t.Errorf("no-PTY default does not list posts:\n%s", res.Stdout)
 	}
-	if !strings.Contains(res.Stderr, "ssh -t blog.example.com") {
-		t.Errorf("no-PTY default does not say how to open the app: %q", res.Stderr)
+	if !strings.Contains(res.Stderr, "ssh -t blog.example.com") || strings.Count(res.Stderr, "\n") != 1 {
+		t.Errorf("no-PTY default does not say in one line how to open the app: %q", res.Stderr)
 	}
 }
 
@@ -159,5 +162,28 @@ func TestDeepLinks(t *testing.T) {
 	screen := tag.WaitFor("Review", "AWS in action 리뷰")
 	if strings.Contains(screen, "Welcome to sshblog") {
 		t.Errorf("tag/review list shows a post without that tag:\n%s", screen)
+	}
+}
+
+// ls with a PTY fits the client's window; without one it never cuts a
+// line (a pipe has no width).
+func TestLsFitsThePTYWidth(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 40, 24, sshtest.TermOptions{Command: "ls"})
+	if status := tm.WaitExit(); status != 0 {
+		t.Fatalf("ls with a PTY: status %d", status)
+	}
+	lines := strings.Split(strings.TrimRight(strings.ReplaceAll(string(tm.Raw()), "\r", ""), "\n"), "\n")
+	for _, line := range lines {
+		if w := displayWidth(line); w > 40 {
+			t.Errorf("line %d columns wide in a 40-column PTY: %q", w, line)
+		}
+	}
+	if !strings.Contains(lines[len(lines)-1], "2017-06-11  aws-in-action") {
+		t.Errorf("last line %q is not the seed post's row", lines[len(lines)-1])
+	}
+	plain := sshtest.Run(t, addr, "ls")
+	if !regexp.MustCompile(`aws-in-action +AWS in action 리뷰 +Tech, Review\n`).MatchString(plain.Stdout) {
+		t.Errorf("ls without a PTY cut the seed post's row:\n%s", plain.Stdout)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -55,6 +57,24 @@ func withLog(buf *logBuffer) func(*server.Server) {
 	return func(s *server.Server) { s.Logger = log.New(buf) }
 }
 
+// rss is this process's resident memory (the server and the test client
+// share it), from /proc.
+func rss(t *testing.T) int64 {
+	t.Helper()
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")), 10, 64)
+			return kb << 10
+		}
+	}
+	t.Fatal("no VmRSS in /proc/self/status")
+	return 0
+}
+
 func heapInUse() uint64 {
 	runtime.GC()
 	var m runtime.MemStats
@@ -64,8 +84,9 @@ func heapInUse() uint64 {
 
 func TestHugeFirstPTYIsClamped(t *testing.T) {
 	addr, _ := startServer(t)
-	before := heapInUse()
+	before, rssBefore := heapInUse(), rss(t)
 	// The client claims 100000x100000; the server must draw for 500x200.
+	// Unclamped, that request alone made the server allocate until it died.
 	huge := sshtest.Open(t, addr, 100000, 100000, sshtest.TermOptions{ScreenCols: 500, ScreenRows: 200})
 	screen := huge.WaitFor("sshblog ·", "posts")
 	if w := maxWidth(screen); w > 500 {
@@ -73,6 +94,9 @@ func TestHugeFirstPTYIsClamped(t *testing.T) {
 	}
 	if grown := int64(heapInUse()) - int64(before); grown > 64<<20 {
 		t.Errorf("one huge-PTY session grew the heap by %d MB", grown>>20)
+	}
+	if grown := rss(t) - rssBefore; grown > 128<<20 {
+		t.Errorf("one huge-PTY session grew the process's RSS by %d MB", grown>>20)
 	}
 	// Another reader is served as usual.
 	other := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
