@@ -273,8 +273,13 @@ func (s *Server) cmdRead(env commandEnv, args []string) error {
 		header += " · " + strings.Join(p.Tags, ", ")
 	}
 	if !env.pty {
-		// A pipe gets plain text: not a single escape sequence.
-		text = ansi.Strip(text)
+		// A pipe gets plain text: not a single escape sequence, and none of
+		// the spaces glamour pads lines with for a terminal.
+		lines := strings.Split(ansi.Strip(text), "\n")
+		for i, l := range lines {
+			lines[i] = strings.TrimRight(l, " ")
+		}
+		text = strings.Join(lines, "\n")
 	}
 	_, err = fmt.Fprintf(env.out, "%s\n\n%s\n", header, strings.TrimRight(text, "\n"))
 	return err

@@ -132,6 +132,9 @@ func TestReadPlainHasNoEscapesAndReadWithPTYIsStyled(t *testing.T) {
 	if strings.Contains(plain.Stdout, "\x1b") {
 		t.Fatal("plain read contains an ESC byte")
 	}
+	if strings.Contains(plain.Stdout, " \n") {
+		t.Error("plain read has lines padded with trailing spaces")
+	}
 	for i, line := range strings.Split(plain.Stdout, "\n") {
 		if w := displayWidth(line); w > 60 {
 			t.Errorf("--width 60: line %d is %d columns: %q", i+1, w, line)
