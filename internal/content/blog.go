@@ -200,9 +200,6 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	return blog, problems, nil
 }
 
-// ErrNoPosts is returned by callers that need at least one post.
-var ErrNoPosts = errors.New("no posts could be loaded")
-
 type loadResult struct {
 	pp  *parsed
 	err *ParseError

@@ -26,7 +26,7 @@ import (
 )
 
 // Server serves one Blog over SSH to anonymous readers. Set its fields,
-// then call Serve or ListenAndServe; the fields must not change after
+// then call Serve; the fields must not change after
 // that.
 type Server struct {
 	// Blog is the posts to serve. Required.
@@ -180,18 +180,6 @@ func (s *Server) Serve(l net.Listener) error {
 	defer s.accepting.Store(false)
 	s.prerenderOnce.Do(func() { go s.prerender() })
 	return s.ssh.Serve(l)
-}
-
-// ListenAndServe listens on the TCP address addr and calls Serve.
-func (s *Server) ListenAndServe(addr string) error {
-	if err := s.init(); err != nil {
-		return err
-	}
-	l, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", addr, err)
-	}
-	return s.Serve(l)
 }
 
 // Close closes the listeners and every open connection at once.

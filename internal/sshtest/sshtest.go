@@ -227,13 +227,6 @@ func (tm *Terminal) ResizeClaiming(cols, rows, screenCols, screenRows int) {
 	}
 }
 
-// Size is the emulator's size.
-func (tm *Terminal) Size() (cols, rows int) {
-	tm.mu.Lock()
-	defer tm.mu.Unlock()
-	return tm.emu.Width(), tm.emu.Height()
-}
-
 // WaitExit waits for the session to end and returns its exit status.
 func (tm *Terminal) WaitExit() int {
 	tm.t.Helper()
