@@ -2,7 +2,6 @@ package render
 
 import (
 	"bytes"
-	"hash/fnv"
 	"html"
 	"net/url"
 	"strings"
@@ -210,9 +209,7 @@ type outlineKey struct {
 const maxOutlines = 4096
 
 func outlineKeyFor(p *content.Post) outlineKey {
-	h := fnv.New64a()
-	h.Write([]byte(p.Body))
-	return outlineKey{slug: p.Slug, sum: h.Sum64()}
+	return outlineKey{slug: p.Slug, sum: bodySum(p)}
 }
 
 // Outline returns the post's links and headings, parsing its Markdown the

@@ -5,7 +5,7 @@ package render
 import (
 	"container/list"
 	"fmt"
-	"hash/fnv"
+	"hash/maphash"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -115,10 +115,16 @@ func New(opts Options) *Renderer {
 }
 
 func keyFor(p *content.Post, width int, style Style) key {
-	h := fnv.New64a()
-	h.Write([]byte(p.Body))
-	return key{slug: p.Slug, sum: h.Sum64(), width: max(width, MinWidth), style: style}
+	return key{slug: p.Slug, sum: bodySum(p), width: max(width, MinWidth), style: style}
 }
+
+// bodySeed seeds bodySum: the caches live in one process, so a per-process
+// seed is enough.
+var bodySeed = maphash.MakeSeed()
+
+// bodySum identifies a version of a post's Markdown, so a changed post
+// never hits a stale cache entry. It hashes without copying the body.
+func bodySum(p *content.Post) uint64 { return maphash.String(bodySeed, p.Body) }
 
 // Cached returns the post rendered at width in style if it is in the cache.
 // It never renders, so it is cheap enough for a UI's update loop.
