@@ -78,16 +78,17 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 	fs.StringVar(&public, "public-addr", "", "`HOST[:PORT]` readers use to reach the server, shown in hints like \"ssh -t HOST\" (default: the address they connected to)")
 	fs.DurationVar(&grace, "shutdown-grace", 10*time.Second, "how long open sessions may go on after SIGTERM before they are closed")
 	posts.register(fs)
-	limits := server.Limits{MaxWindow: server.DefaultMaxWindow}
+	limits := server.DefaultLimits
+	d := server.DefaultLimits
 	fs.Var((*windowFlag)(&limits.MaxWindow), "max-window", "largest window a session gets, `COLSxROWS`; larger requests are clamped")
-	fs.DurationVar(&limits.HandshakeTimeout, "handshake-timeout", 10*time.Second, "drop connections that have not finished the SSH handshake in this time")
-	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", 30*time.Minute, "close connections with no traffic for this long")
-	fs.DurationVar(&limits.MaxSessionTime, "max-session-time", 12*time.Hour, "close connections this long after they opened")
-	fs.IntVar(&limits.SessionsPerConn, "sessions-per-conn", 2, "sessions one connection may have open at once")
-	fs.IntVar(&limits.MaxSessions, "max-sessions", 2000, "sessions open at once, from all clients")
-	fs.IntVar(&limits.MaxSessionsPerIP, "max-sessions-per-ip", 20, "sessions (and connections) one client address may have open at once")
-	fs.IntVar(&limits.ConnRate, "conn-rate", 60, "new connections per client address per minute")
-	fs.IntVar(&limits.ConnBurst, "conn-burst", 10, "new connections one client address may open at once before --conn-rate applies")
+	fs.DurationVar(&limits.HandshakeTimeout, "handshake-timeout", d.HandshakeTimeout, "drop connections that have not finished the SSH handshake in this time")
+	fs.DurationVar(&limits.IdleTimeout, "idle-timeout", d.IdleTimeout, "close connections with no traffic for this long")
+	fs.DurationVar(&limits.MaxSessionTime, "max-session-time", d.MaxSessionTime, "close connections this long after they opened")
+	fs.IntVar(&limits.SessionsPerConn, "sessions-per-conn", d.SessionsPerConn, "sessions one connection may have open at once")
+	fs.IntVar(&limits.MaxSessions, "max-sessions", d.MaxSessions, "sessions open at once, from all clients")
+	fs.IntVar(&limits.MaxSessionsPerIP, "max-sessions-per-ip", d.MaxSessionsPerIP, "sessions (and connections) one client address may have open at once")
+	fs.IntVar(&limits.ConnRate, "conn-rate", d.ConnRate, "new connections per client address per minute")
+	fs.IntVar(&limits.ConnBurst, "conn-burst", d.ConnBurst, "new connections one client address may open at once before --conn-rate applies")
 	var httpAddr, logFormat, logLevel string
 	fs.StringVar(&httpAddr, "http-addr", "", "`ADDRESS` for /healthz, /readyz and /metrics over HTTP; empty: off")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")

@@ -50,36 +50,50 @@ type Limits struct {
 	ConnBurst int
 }
 
-// withDefaults fills zero fields with the documented defaults and turns
-// negative ones into "no limit".
+// DefaultLimits are the safe defaults each zero field of Limits stands for.
+var DefaultLimits = Limits{
+	MaxWindow:        DefaultMaxWindow,
+	HandshakeTimeout: 10 * time.Second,
+	IdleTimeout:      30 * time.Minute,
+	MaxSessionTime:   12 * time.Hour,
+	SessionsPerConn:  2,
+	MaxSessions:      2000,
+	MaxSessionsPerIP: 20,
+	ConnRate:         60,
+	ConnBurst:        10,
+}
+
+// withDefaults fills zero fields from DefaultLimits and turns negative ones
+// into "no limit".
 func (l Limits) withDefaults() Limits {
-	dur := func(d *time.Duration, def time.Duration) {
+	d := DefaultLimits
+	dur := func(v *time.Duration, def time.Duration) {
 		switch {
-		case *d == 0:
-			*d = def
-		case *d < 0:
-			*d = 0 // the ssh package reads zero as none
+		case *v == 0:
+			*v = def
+		case *v < 0:
+			*v = 0 // the ssh package reads zero as none
 		}
 	}
-	num := func(n *int, def int) {
+	num := func(v *int, def int) {
 		switch {
-		case *n == 0:
-			*n = def
-		case *n < 0:
-			*n = 0 // read as none below
+		case *v == 0:
+			*v = def
+		case *v < 0:
+			*v = 0 // read as none below
 		}
 	}
 	if l.MaxWindow.Cols <= 0 || l.MaxWindow.Rows <= 0 {
-		l.MaxWindow = DefaultMaxWindow
+		l.MaxWindow = d.MaxWindow
 	}
-	dur(&l.HandshakeTimeout, 10*time.Second)
-	dur(&l.IdleTimeout, 30*time.Minute)
-	dur(&l.MaxSessionTime, 12*time.Hour)
-	num(&l.SessionsPerConn, 2)
-	num(&l.MaxSessions, 2000)
-	num(&l.MaxSessionsPerIP, 20)
-	num(&l.ConnRate, 60)
-	num(&l.ConnBurst, 10)
+	dur(&l.HandshakeTimeout, d.HandshakeTimeout)
+	dur(&l.IdleTimeout, d.IdleTimeout)
+	dur(&l.MaxSessionTime, d.MaxSessionTime)
+	num(&l.SessionsPerConn, d.SessionsPerConn)
+	num(&l.MaxSessions, d.MaxSessions)
+	num(&l.MaxSessionsPerIP, d.MaxSessionsPerIP)
+	num(&l.ConnRate, d.ConnRate)
+	num(&l.ConnBurst, d.ConnBurst)
 	return l
 }
 
