@@ -234,13 +234,15 @@ func (s *Server) refuse(reason, addr, detail string) {
 }
 
 // serverConfig offers only modern algorithms: post-quantum hybrid and
-// X25519 key exchange, AEAD ciphers, encrypt-then-MAC MACs. x/crypto adds
+// X25519 key exchange, AEAD ciphers (and AES-CTR, for clients such as
+// paramiko 2.12 and dropbear builds without GCM, only with the
+// encrypt-then-MAC MACs). x/crypto adds
 // strict key exchange (the Terrapin fix) by itself.
 func serverConfig(ssh.Context) *gossh.ServerConfig {
 	return &gossh.ServerConfig{
 		Config: gossh.Config{
 			KeyExchanges: []string{"mlkem768x25519-sha256", "curve25519-sha256"},
-			Ciphers:      []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com"},
+			Ciphers:      []string{"chacha20-poly1305@openssh.com", "aes256-gcm@openssh.com", "aes128-gcm@openssh.com", "aes256-ctr", "aes128-ctr"},
 			MACs:         []string{"hmac-sha2-256-etm@openssh.com", "hmac-sha2-512-etm@openssh.com"},
 		},
 	}
