@@ -33,6 +33,12 @@ func (c *contentFlags) register(fs *flag.FlagSet) {
 }
 
 // open returns the posts' folder and the name to show for it in messages.
+//
+// The folder is an os.Root: no path read through it, symbolic links
+// included, can leave it (content.Load also names such a link as a
+// problem, and the server skips that post). --content itself may be a link
+// to the folder, as in git-sync setups: it is resolved once, here. The
+// Root is not closed: its one descriptor goes when nothing refers to it.
 func (c *contentFlags) open() (fs.FS, string, error) {
 	if c.dir == "" {
 		return blogposts.Posts(), "content/posts", nil
@@ -44,7 +50,11 @@ func (c *contentFlags) open() (fs.FS, string, error) {
 	if !st.IsDir() {
 		return nil, "", fmt.Errorf("--content %s: not a directory", c.dir)
 	}
-	return os.DirFS(c.dir), c.dir, nil
+	root, err := os.OpenRoot(c.dir)
+	if err != nil {
+		return nil, "", fmt.Errorf("--content %s: %w", c.dir, err)
+	}
+	return root.FS(), c.dir, nil
 }
 
 func (c *contentFlags) options(root string) content.Options {

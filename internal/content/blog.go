@@ -44,11 +44,12 @@ type Options struct {
 
 // Blog is a loaded, immutable set of posts. It is safe for concurrent use.
 type Blog struct {
-	Name   string
-	posts  []*Post // visible, newest first
-	bySlug map[string]int
-	tags   []Tag
-	hidden int
+	Name     string
+	posts    []*Post // visible, newest first
+	bySlug   map[string]int
+	tags     []Tag
+	hidden   int
+	warnings []error
 }
 
 // Tag is a tag (or category) and how many visible posts carry it.
@@ -63,6 +64,12 @@ type Tag struct {
 // folders), and files starting with "_" (Hugo's _index.md section pages),
 // "#" or "~" (editor backups). A Hugo page bundle, my-post/index.md, is
 // named by its folder.
+//
+// A file may be a symbolic link to a Markdown file inside fsys; a link
+// that leads out of it, to a hidden or non-Markdown file or to a folder is
+// a problem (see checkLink). Links to folders are not followed: fs.WalkDir
+// does not enter them. A post whose body is longer than MaxPostBytes is
+// loaded cut, and Warnings says so.
 //
 // Each file is parsed as the package documentation describes. Drafts,
 // unpublished posts and posts dated after opts.Now are loaded but hidden
@@ -86,7 +93,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		blog.Name = "sshblog"
 	}
 
-	var files []string
+	var files []postFile
 	var errs []*ParseError
 	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -110,7 +117,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 			strings.HasPrefix(base, "#") || strings.HasPrefix(base, "~") {
 			return nil
 		}
-		files = append(files, name)
+		files = append(files, postFile{name, d.Type()&fs.ModeSymlink != 0})
 		return nil
 	})
 	if walkErr != nil {
@@ -142,6 +149,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	}
 	var entries []entry
 	winner := map[string]int{} // slug -> index in entries
+	var warnings []*ParseError
 	lose := func(loser, other *parsed) {
 		errs = append(errs, &ParseError{Path: loser.post.Path, Line: loser.slugLine, Msg: fmt.Sprintf(
 			"slug %q is also used by %s: rename one of the files or set \"slug:\" in one of them",
@@ -169,6 +177,9 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 
 	var visible []*Post
 	for _, e := range entries {
+		if w := e.pp.cutWarning(); w != nil {
+			warnings = append(warnings, w)
+		}
 		if e.visible {
 			visible = append(visible, e.pp.post)
 		} else {
@@ -197,7 +208,18 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		e.Root = opts.Root
 		problems = append(problems, e)
 	}
+	slices.SortStableFunc(warnings, func(a, b *ParseError) int { return cmp.Compare(a.Path, b.Path) })
+	for _, w := range warnings {
+		w.Root = opts.Root
+		blog.warnings = append(blog.warnings, w)
+	}
 	return blog, problems, nil
+}
+
+// postFile is a file Load reads.
+type postFile struct {
+	name string
+	link bool // a symbolic link, followed only if checkLink allows
 }
 
 type loadResult struct {
@@ -207,18 +229,23 @@ type loadResult struct {
 
 // loadFile reads and parses one file. A panic while parsing (a bug) costs
 // that file only.
-func loadFile(fsys fs.FS, name string, po parseOptions) (res loadResult) {
+func loadFile(fsys fs.FS, file postFile, po parseOptions) (res loadResult) {
+	name := file.name
 	defer func() {
 		if r := recover(); r != nil {
 			res = loadResult{err: &ParseError{Path: name,
 				Msg: fmt.Sprintf("cannot parse this file (internal error: %v): please report it", r)}}
 		}
 	}()
-	data, modTime, err := readFile(fsys, name)
+	if file.link {
+		if pe := checkLink(fsys, name); pe != nil {
+			return loadResult{err: pe}
+		}
+	}
+	data, err := readFile(fsys, file, &po)
 	if err != nil {
 		return loadResult{err: &ParseError{Path: name, Msg: err.Error()}}
 	}
-	po.modTime = modTime
 	pp, err := parsePost(name, data, po)
 	if err != nil {
 		pe, ok := err.(*ParseError)
@@ -230,39 +257,53 @@ func loadFile(fsys fs.FS, name string, po parseOptions) (res loadResult) {
 	return loadResult{pp: pp}
 }
 
-// readFile reads a file of at most maxFileSize bytes, and tells when it
-// was last modified if the file system knows.
-func readFile(fsys fs.FS, name string) (data []byte, modTime time.Time, err error) {
-	f, err := fsys.Open(name)
+// readFile reads at most readLimit bytes of a file of at most maxFileSize
+// bytes, and sets what po needs to know about it: when it was last modified
+// and how big it is, if the file system knows, and whether the file goes on
+// after what was read. A file of 2 GB costs no more than one of readLimit.
+func readFile(fsys fs.FS, file postFile, po *parseOptions) ([]byte, error) {
+	f, err := fsys.Open(file.name)
 	if err != nil {
-		return nil, time.Time{}, fmt.Errorf("cannot read: %s: check its permissions", errText(err))
+		if file.link && !errors.Is(err, fs.ErrPermission) {
+			// os.Root refused it: checkLink could not tell (the file
+			// system reads no links) or the link changed since.
+			return nil, fmt.Errorf("is a link that cannot be followed (%s): sshblog follows links only to posts inside the posts' folder; fix the link or remove it", errText(err))
+		}
+		return nil, fmt.Errorf("cannot read: %s: check its permissions", errText(err))
 	}
 	defer f.Close()
-	size := 0
+	hint := 0
 	if info, err := f.Stat(); err == nil {
-		if info.Size() > maxFileSize {
-			return nil, time.Time{}, fmt.Errorf("file is %d MB: a post may be at most %d MB; is it really a post?", info.Size()>>20, maxFileSize>>20)
+		switch {
+		case info.IsDir():
+			return nil, errors.New("is a folder: sshblog does not follow links to folders; remove the link")
+		case info.Size() > maxFileSize:
+			return nil, fmt.Errorf("file is %d MB: a post may be at most %d MB; is it really a post?", info.Size()>>20, maxFileSize>>20)
 		}
-		size = int(info.Size())
-		modTime = info.ModTime()
+		po.size, po.modTime = info.Size(), info.ModTime()
+		hint = int(min(max(info.Size(), 0), readLimit))
 	}
-	data = make([]byte, 0, size+1)
+	// One byte more than readLimit tells a file of exactly readLimit bytes
+	// from a longer one, whatever Stat said.
+	r := io.LimitReader(f, readLimit+1)
+	data := make([]byte, 0, hint+1)
 	for {
 		if len(data) == cap(data) {
 			data = append(data, 0)[:len(data)]
 		}
-		n, err := f.Read(data[len(data):cap(data)])
+		n, err := r.Read(data[len(data):cap(data)])
 		data = data[:len(data)+n]
-		if len(data) > maxFileSize {
-			return nil, time.Time{}, fmt.Errorf("file is over %d MB: a post may be at most %d MB; is it really a post?", maxFileSize>>20, maxFileSize>>20)
-		}
 		if err == io.EOF {
-			return data, modTime, nil
+			break
 		}
 		if err != nil {
-			return nil, time.Time{}, fmt.Errorf("cannot read: %s", errText(err))
+			return nil, fmt.Errorf("cannot read: %s", errText(err))
 		}
 	}
+	if len(data) > readLimit {
+		data, po.truncated = data[:readLimit], true
+	}
+	return data, nil
 }
 
 // errText is an fs error without the path it repeats.
@@ -338,6 +379,12 @@ func (b *Blog) Len() int { return len(b.posts) }
 
 // Hidden is the number of posts left out as drafts, unpublished or future.
 func (b *Blog) Hidden() int { return b.hidden }
+
+// Warnings are what an operator should know about posts that did load, one
+// *ParseError (with Warning set) per post, sorted by path: today, posts
+// longer than MaxPostBytes, which are shown cut. Check prints them; they
+// are not problems, and the posts are served.
+func (b *Blog) Warnings() []error { return b.warnings }
 
 // Post finds a visible post by slug, case-insensitively.
 func (b *Blog) Post(slug string) (*Post, bool) {

@@ -10,7 +10,8 @@ import (
 // Check loads the posts of fsys as Load does and writes a report for an
 // operator to w: every problem on a line of its own, then a summary line.
 // It returns the number of errors, so a command can exit 1 when it is not
-// zero.
+// zero. Warnings (Blog.Warnings: posts shown cut) are printed among the
+// problems, by file, but are not errors.
 //
 // root is the folder fsys was opened from, as the operator typed it (the
 // --content flag, or "" for the embedded posts); problems name files under
@@ -22,7 +23,8 @@ import (
 // that loaded, visible or hidden (drafts, unpublished, future, expired);
 // hidden counts those of them the blog would not show; errors counts the
 // problems. A folder that cannot be read, or that holds no post at all, is
-// an error too: the server would refuse to start.
+// an error too: the server would refuse to start. When there are warnings,
+// ", 2 warnings" follows.
 func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 	if opts.Root == "" {
 		opts.Root = root
@@ -32,10 +34,25 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 		where = "."
 	}
 	blog, problems, err := Load(fsys, opts)
-	for _, p := range problems {
-		fmt.Fprintln(w, p)
-	}
 	errs = len(problems)
+	var warnings []error
+	if blog != nil {
+		warnings = blog.Warnings()
+	}
+	// Both lists are sorted by file: merge them.
+	for len(problems) > 0 || len(warnings) > 0 {
+		if len(warnings) == 0 || len(problems) > 0 && pathOf(problems[0]) <= pathOf(warnings[0]) {
+			fmt.Fprintln(w, problems[0])
+			problems = problems[1:]
+		} else {
+			fmt.Fprintln(w, warnings[0])
+			warnings = warnings[1:]
+		}
+	}
+	nwarn := 0
+	if blog != nil {
+		nwarn = len(blog.Warnings())
+	}
 	posts, hidden := 0, 0
 	switch {
 	case err != nil:
@@ -54,8 +71,20 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 			errs++
 		}
 	}
-	fmt.Fprintf(w, "%d %s, %d hidden, %d %s\n", posts, plural(posts, "post", "posts"), hidden, errs, plural(errs, "error", "errors"))
+	fmt.Fprintf(w, "%d %s, %d hidden, %d %s", posts, plural(posts, "post", "posts"), hidden, errs, plural(errs, "error", "errors"))
+	if nwarn > 0 {
+		fmt.Fprintf(w, ", %d %s", nwarn, plural(nwarn, "warning", "warnings"))
+	}
+	fmt.Fprintln(w)
 	return errs
+}
+
+// pathOf is the file a problem is about.
+func pathOf(err error) string {
+	if pe, ok := err.(*ParseError); ok {
+		return pe.Path
+	}
+	return ""
 }
 
 func plural(n int, one, many string) string {

@@ -12,6 +12,20 @@
 // without a byte order mark, with LF or CRLF line ends; anything else is a
 // problem for that file.
 //
+// A file may be a symbolic link to another Markdown file inside the root;
+// a link out of the root, to a hidden or non-Markdown file, to a folder or
+// to nothing is a problem for that file, which is not read. Links to
+// folders are not followed (fs.WalkDir does not enter them). Open the root
+// with os.OpenRoot so that the operating system refuses any path out of
+// it, too.
+//
+// A post's body is shown up to MaxPostBytes (512 KiB): a longer one ends
+// at the last whole line that fits, with an open code block closed, and a
+// last paragraph saying the rest is in its source file. Post.Source is cut
+// at the same line. Blog.Warnings, and Check, say which posts were cut.
+// Load reads no more of a file than that, and a file over 16 MB is a
+// problem, not read at all when its size is known.
+//
 // # Front matter
 //
 // YAML between "---" lines (Jekyll, Hugo), TOML between "+++" lines (Hugo),

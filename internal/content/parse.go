@@ -25,13 +25,20 @@ type ParseError struct {
 	// (see Options.Root). When set, Error shows the file as Root/Path, e.g.
 	// "content/posts/x.md:3: ...".
 	Root string
+
+	// Warning marks something the operator should know about a post that
+	// did load (Blog.Warnings), rather than a problem that kept it out.
+	Warning bool
 }
 
 // Error formats the problem as "file:line: message", or "file: message"
-// when there is no line. It is one line and holds no control characters,
+// when there is no line; a warning's message starts with "warning: ". It is one line and holds no control characters,
 // whatever the file is called.
 func (e *ParseError) Error() string {
 	msg := SanitizeLine(e.Msg)
+	if e.Warning {
+		msg = "warning: " + msg
+	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.Name(), e.Line, msg)
 	}
@@ -63,13 +70,32 @@ func joinRoot(root, p string) string {
 	return root + string(filepath.Separator) + p
 }
 
-// maxFileSize bounds one post; anything larger is surely not a blog post.
+// maxFileSize bounds one post file; anything larger is surely not a blog
+// post, and is a problem rather than a post shown cut. Load does not read
+// such a file at all when the file system tells its size.
 const maxFileSize = 16 << 20
+
+// MaxPostBytes bounds the Markdown body of a post: a longer one is shown
+// cut, at the end of the last line that fits, with a last paragraph saying
+// so, and Check warns about it. Post.Source is cut at the same line.
+//
+// 512 KiB is some 80,000 words, a short book: no real post comes near it.
+// The bound is there because every reader's window width renders the body
+// once more and keeps the result: a 10 MB post read at 10 widths at once
+// took 5.2 GB. Memory grows with the body, so this keeps that case to a
+// twentieth.
+const MaxPostBytes = 512 << 10
+
+// readLimit is how much of a file Load reads: a body of MaxPostBytes, with
+// room for its front matter. The rest of a longer file is never read.
+const readLimit = MaxPostBytes + 64<<10
 
 // parseOptions is what parsing needs from Options and the file system.
 type parseOptions struct {
-	loc     *time.Location // zone of dates written without one
-	modTime time.Time      // the file's modification time, the date of an undated draft
+	loc       *time.Location // zone of dates written without one
+	modTime   time.Time      // the file's modification time, the date of an undated draft
+	size      int64          // the file's size as the file system tells it; 0 when it does not
+	truncated bool           // the file goes on after the data parsed (readLimit)
 }
 
 // parsed is a post plus what the loader needs to decide whether to show it.
@@ -79,6 +105,22 @@ type parsed struct {
 	publish  time.Time // when the post goes public: its date, or a later publishDate
 	expiry   time.Time // when it stops being shown (Hugo's expiryDate); zero for never
 	slugLine int       // line of "slug:", for messages; 0 when the slug comes from the name
+	cutKB    int       // the body was cut (MaxPostBytes): the file's size in KiB
+	cutOver  bool      // the file's size is not known: it is over cutKB
+}
+
+// cutWarning is the warning for a post whose body was cut, or nil.
+func (pp *parsed) cutWarning() *ParseError {
+	if pp.cutKB == 0 {
+		return nil
+	}
+	over := ""
+	if pp.cutOver {
+		over = "over "
+	}
+	return &ParseError{Path: pp.post.Path, Warning: true, Msg: fmt.Sprintf(
+		"post is %s%d KB: sshblog shows its first %d KB, cut at a line, then a note that the rest is in this file; split it into shorter posts",
+		over, pp.cutKB, MaxPostBytes>>10)}
 }
 
 var utf8BOM = []byte("\xef\xbb\xbf")
@@ -103,6 +145,9 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		return nil, fail(1, "file is UTF-16: save it as UTF-8")
 	}
 	data = bytes.TrimPrefix(data, utf8BOM)
+	if po.truncated {
+		data = trimPartialRune(data) // the read stopped inside a character
+	}
 	if !utf8.Valid(data) {
 		line, b := invalidUTF8(data)
 		return nil, fail(line, "not valid UTF-8 (byte 0x%02x): save the file as UTF-8", b)
@@ -136,9 +181,21 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	stem = toNFC(stem)
 	fileDate, stemRest := splitDatePrefix(stem)
 
+	// A body over MaxPostBytes is cut before it is transformed, which
+	// costs as much as the text it is given; Source is cut at the same
+	// place. A file longer than what was read ends mid-line: that line goes.
+	cut := po.truncated || len(body) > MaxPostBytes
+	if cut {
+		kept := cutAtLine(body, MaxPostBytes)
+		text = text[:len(text)-len(body)+len(kept)] // body is the end of text
+		body = kept
+	}
 	p := &Post{Path: name, Source: text}
 	pp := &parsed{post: p, draft: inDrafts(name)}
 	body = transformBody(body, lang == "toml")
+	if len(body) > MaxPostBytes { // HTML tables and Liquid blocks can grow a little
+		body, cut = cutAtLine(body, MaxPostBytes), true
+	}
 
 	// Title: front matter, else a leading "# " heading (then dropped from
 	// the body so it is not shown twice), else the file name made readable.
@@ -161,6 +218,16 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 	p.Body = trimLeadingBlankLines(body)
 	p.Words = countWords(p.Body)
+	if cut {
+		size, over := po.size, false
+		if size <= 0 || size < int64(len(data)) {
+			size, over = int64(len(data)), po.truncated
+		}
+		pp.cutKB, pp.cutOver = max(1, int(size>>10)), over
+		note := cutNote(pp.cutKB, over)
+		p.Body = appendParagraph(closeFence(p.Body), note)
+		p.Source = appendParagraph(p.Source, note)
+	}
 
 	// Dates. A date without a zone is in po.loc.
 	loc := po.loc

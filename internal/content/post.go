@@ -18,7 +18,7 @@ type Post struct {
 	Categories  []string  // the categories among Tags, for a UI that shows them apart
 	Description string    // one line for lists: front matter or the first paragraph
 	Body        string    // Markdown, without front matter, Liquid or raw HTML
-	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends
+	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends; cut as Body is past MaxPostBytes
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body
 	Draft       bool      // a draft or unpublished post, shown only with Options.Drafts
