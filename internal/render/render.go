@@ -4,15 +4,16 @@ package render
 
 import (
 	"container/list"
+	"context"
 	"fmt"
 	"hash/maphash"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"charm.land/glamour/v2"
-	"charm.land/glamour/v2/styles"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
@@ -37,16 +38,6 @@ func (s Style) String() string {
 	return "dark"
 }
 
-func (s Style) glamourName() string {
-	switch s {
-	case Light:
-		return styles.LightStyle
-	case NoColor:
-		return styles.NoTTYStyle
-	}
-	return styles.DarkStyle
-}
-
 // MinWidth is the narrowest width rendered; narrower requests get this.
 const MinWidth = 20
 
@@ -60,8 +51,15 @@ type Options struct {
 	CacheBytes int64
 
 	// OnRender, when set, is told how long each glamour render (each cache
-	// miss) took, for metrics.
+	// miss) took, for metrics. The time spent queued is not counted.
 	OnRender func(time.Duration)
+
+	// MaxRenders bounds the glamour renders that run at once; the others
+	// queue, served in the order they arrived. A render of a large post
+	// holds a lot of memory while it runs, so running more at once than
+	// there are cores to run them costs memory and gains nothing. Zero
+	// means runtime.GOMAXPROCS(0).
+	MaxRenders int
 }
 
 // Renderer renders posts and caches the results. It is safe for concurrent
@@ -69,6 +67,9 @@ type Options struct {
 type Renderer struct {
 	limit    int64
 	onRender func(time.Duration)
+	queue    renderQueue // of cache misses waiting for glamour
+	render   func(md string, width int, style Style) (string, error)
+	followed func() // tests: a caller waits for another's render of its key
 
 	mu       sync.Mutex
 	entries  map[key]*list.Element // of *entry
@@ -97,6 +98,9 @@ type call struct {
 	done chan struct{}
 	text string
 	err  error
+	// abandoned: the caller rendering it left the queue before its turn,
+	// so there is no result; whoever waited for it tries again.
+	abandoned bool
 }
 
 // New returns a Renderer.
@@ -105,9 +109,15 @@ func New(opts Options) *Renderer {
 	if limit <= 0 {
 		limit = DefaultCacheBytes
 	}
+	slots := opts.MaxRenders
+	if slots <= 0 {
+		slots = runtime.GOMAXPROCS(0)
+	}
 	return &Renderer{
 		limit:    limit,
 		onRender: opts.OnRender,
+		queue:    renderQueue{slots: slots},
+		render:   renderMarkdown,
 		entries:  map[key]*list.Element{},
 		lru:      list.New(),
 		inflight: map[key]*call{},
@@ -141,44 +151,88 @@ func (r *Renderer) Cached(p *content.Post, width int, style Style) (string, bool
 
 // Render returns the post's body rendered for a terminal width columns wide
 // in style: every line fits in width columns (wide characters count two).
+// It is RenderContext without a way to give up.
 func (r *Renderer) Render(p *content.Post, width int, style Style) (string, error) {
+	return r.RenderContext(context.Background(), p, width, style)
+}
+
+// RenderContext is Render for a caller that may stop waiting: a post in
+// the cache comes back at once, but a miss queues behind the renders
+// already running (see Options.MaxRenders), and if ctx ends first the
+// caller leaves the queue and gets ctx.Err(). Once glamour has started, the
+// render finishes and is cached, whatever happens to ctx.
+func (r *Renderer) RenderContext(ctx context.Context, p *content.Post, width int, style Style) (string, error) {
 	k := keyFor(p, width, style)
-	r.mu.Lock()
-	if el, ok := r.entries[k]; ok {
-		r.lru.MoveToFront(el)
+	for {
+		r.mu.Lock()
+		if el, ok := r.entries[k]; ok {
+			r.lru.MoveToFront(el)
+			r.mu.Unlock()
+			r.hits.Add(1)
+			return el.Value.(*entry).text, nil
+		}
+		if c, ok := r.inflight[k]; ok {
+			r.mu.Unlock()
+			if r.followed != nil {
+				r.followed()
+			}
+			select {
+			case <-c.done:
+			case <-ctx.Done():
+				return "", ctx.Err()
+			}
+			if c.abandoned {
+				continue // its caller gave up before rendering: take its place
+			}
+			r.hits.Add(1)
+			return c.text, c.err
+		}
+		c := &call{done: make(chan struct{})}
+		r.inflight[k] = c
 		r.mu.Unlock()
-		r.hits.Add(1)
-		return el.Value.(*entry).text, nil
-	}
-	if c, ok := r.inflight[k]; ok {
-		r.mu.Unlock()
-		<-c.done
-		r.hits.Add(1)
+		r.lead(ctx, p, k, c)
+		if c.abandoned {
+			return "", ctx.Err()
+		}
 		return c.text, c.err
 	}
-	c := &call{done: make(chan struct{})}
-	r.inflight[k] = c
-	r.mu.Unlock()
-	r.misses.Add(1)
+}
 
+// lead renders k for c and everyone waiting on it, after its turn in the
+// queue, and publishes the result (or that c was abandoned).
+func (r *Renderer) lead(ctx context.Context, p *content.Post, k key, c *call) {
+	rendered := false
+	defer func() {
+		// Also on a panic in glamour: no waiter is left hanging, and
+		// nothing half-done is cached.
+		c.abandoned = !rendered
+		r.mu.Lock()
+		delete(r.inflight, k)
+		if rendered && c.err == nil {
+			r.store(k, c.text)
+		}
+		r.mu.Unlock()
+		close(c.done)
+	}()
+	if err := r.queue.acquire(ctx); err != nil {
+		return
+	}
+	defer r.queue.release()
+	r.misses.Add(1)
 	start := time.Now()
-	c.text, c.err = renderMarkdown(p.Body, k.width, style)
+	c.text, c.err = r.render(p.Body, k.width, k.style)
 	if r.onRender != nil {
 		r.onRender(time.Since(start))
 	}
-
-	r.mu.Lock()
-	delete(r.inflight, k)
-	if c.err == nil {
-		r.store(k, c.text)
-	}
-	r.mu.Unlock()
-	close(c.done)
 	if c.err != nil {
-		return "", fmt.Errorf("rendering %s: %w", p.Path, c.err)
+		c.text, c.err = "", fmt.Errorf("rendering %s: %w", p.Path, c.err)
 	}
-	return c.text, nil
+	rendered = true
 }
+
+// Queued returns how many cache misses are waiting for their turn to
+// render, for metrics.
+func (r *Renderer) Queued() int { return r.queue.queued() }
 
 // store adds an entry and evicts the least recently used past the limit.
 // r.mu must be held.
@@ -218,7 +272,7 @@ func (r *Renderer) Stats() Stats {
 // wrap them and break the layout.
 func renderMarkdown(md string, width int, style Style) (string, error) {
 	tr, err := glamour.NewTermRenderer(
-		glamour.WithStandardStyle(style.glamourName()),
+		glamour.WithStyles(style.config()),
 		glamour.WithWordWrap(width-4), // document margin (2) on each side
 	)
 	if err != nil {
