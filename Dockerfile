@@ -60,6 +60,14 @@ ENV SSHBLOG_ADDR=:2222 \
     SSHBLOG_HTTP_ADDR=:9222
 # Posts from a mounted folder instead of the embedded ones:
 #   docker run -v "$PWD/posts:/posts:ro" -e SSHBLOG_CONTENT=/posts ...
+# Memory: the image sets no GOMEMLIMIT, SSHBLOG_MAX_SESSIONS or
+# SSHBLOG_MAX_CONNECTIONS, since it cannot know its container's limit. Give
+# the container a limit and the three to match, as deploy/compose.yaml does:
+#   docker run --memory 512m --cpus 2 -e GOMEMLIMIT=430MiB \
+#     -e SSHBLOG_MAX_SESSIONS=180 -e SSHBLOG_MAX_CONNECTIONS=800 ...
+# so that 176MiB + sessions x 1MiB + connections x 64KiB <= GOMEMLIMIT
+# <= 90% of --memory (deploy/kubernetes/base/deployment.yaml explains the
+# figures; deploy/kubetest checks this line too).
 
 VOLUME ["/data"]
 # 2222: SSH. 9222: HTTP /healthz, /readyz and Prometheus /metrics.

@@ -14,19 +14,7 @@ import (
 // deploy/compose.yaml is a valid Compose file (the Compose specification's
 // schema rejects unknown keys) and runs the image as the hosting guide says.
 func TestComposeFile(t *testing.T) {
-	opts, err := cli.NewProjectOptions([]string{"../compose.yaml"},
-		cli.WithEnv(nil), cli.WithInterpolation(true), cli.WithResolvedPaths(true))
-	if err != nil {
-		t.Fatal(err)
-	}
-	project, err := opts.LoadProject(context.Background())
-	if err != nil {
-		t.Fatalf("compose.yaml: %v", err)
-	}
-	svc, ok := project.Services["sshblog"]
-	if !ok {
-		t.Fatalf("no service sshblog: %v", project.ServiceNames())
-	}
+	project, svc := loadCompose(t)
 	if svc.Build == nil || !strings.HasSuffix(svc.Build.Dockerfile, "Dockerfile") {
 		t.Errorf("build %+v does not use the repository's Dockerfile", svc.Build)
 	}
@@ -57,6 +45,7 @@ func TestComposeFile(t *testing.T) {
 	}
 	grace := 8 * time.Second // the image's SSHBLOG_SHUTDOWN_GRACE
 	if v := svc.Environment["SSHBLOG_SHUTDOWN_GRACE"]; v != nil {
+		var err error
 		if grace, err = time.ParseDuration(*v); err != nil {
 			t.Fatalf("SSHBLOG_SHUTDOWN_GRACE=%q: %v", *v, err)
 		}
@@ -73,4 +62,24 @@ func TestComposeFile(t *testing.T) {
 			t.Errorf("compose.yaml sets %s: a single host has no load balancer", proxyVar)
 		}
 	}
+}
+
+// loadCompose loads deploy/compose.yaml as docker compose does, and returns
+// it with its service sshblog.
+func loadCompose(t *testing.T) (*types.Project, types.ServiceConfig) {
+	t.Helper()
+	opts, err := cli.NewProjectOptions([]string{"../compose.yaml"},
+		cli.WithEnv(nil), cli.WithInterpolation(true), cli.WithResolvedPaths(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	project, err := opts.LoadProject(context.Background())
+	if err != nil {
+		t.Fatalf("compose.yaml: %v", err)
+	}
+	svc, ok := project.Services["sshblog"]
+	if !ok {
+		t.Fatalf("no service sshblog: %v", project.ServiceNames())
+	}
+	return project, svc
 }

@@ -2,6 +2,9 @@
 // Kubernetes manifests and kustomize overlays decode strictly into the
 // Kubernetes API types (an unknown or misspelt field fails) and say what
 // the hosting guide promises, and compose.yaml is a valid Compose file.
+// The memory limits of the Deployment, the Compose file and the
+// Dockerfile's docker run example fit their GOMEMLIMIT, session and
+// connection caps (memory_test.go has the figures).
 //
 // It is its own module so that the server's module does not depend on
 // Kubernetes. Run it with:
