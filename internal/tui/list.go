@@ -121,6 +121,7 @@ type postList struct {
 	st   *styles
 	blog *content.Blog
 	tag  string // "" means every post
+	flt  listFilter
 
 	width, height int
 }
@@ -134,9 +135,9 @@ func newPostList(blog *content.Blog, st *styles, d *dates) postList {
 	l.SetStatusBarItemName("post", "posts")
 	l.KeyMap = bubblesListKeyMap()
 	l.DisableQuitKeybindings()
-	l.Filter = wordFilter
 	l.FilterInput.Prompt = "/ "
 	pl := postList{keys: newListKeyMap(), list: l, st: st, blog: blog}
+	pl.flt.setup(&pl.list, filterPosts)
 	pl.applyStyles()
 	pl.setTag("", nil)
 	return pl
@@ -177,6 +178,7 @@ func (l *postList) setTag(tag string, keep *content.Post) tea.Cmd {
 		items[i] = newPostItem(p)
 	}
 	cmd := l.list.SetItems(items)
+	l.flt.reset()
 	l.list.ResetSelected()
 	l.selectPost(keep)
 	return cmd
@@ -244,10 +246,28 @@ func (l *postList) updateKeys() {
 }
 
 func (l *postList) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	l.list, cmd = l.list.Update(msg)
+	cmd := updateList(&l.list, &l.flt, msg)
 	l.updateKeys()
 	return cmd
+}
+
+// updateList gives a list a message and keeps its matches those of the
+// query typed (see listFilter).
+func updateList(l *list.Model, f *listFilter, msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case list.FilterMatchesMsg:
+		return nil // bubbles' own result: f gives the matches
+	case filteredMsg:
+		f.result(l, msg)
+		return nil
+	case tea.KeyPressMsg:
+		if l.SettingFilter() && key.Matches(msg, l.KeyMap.AcceptWhileFiltering) {
+			f.now(l) // enter accepts the matches of the query typed
+		}
+	}
+	var cmd tea.Cmd
+	*l, cmd = l.Update(msg)
+	return tea.Batch(cmd, f.sync(l))
 }
 
 // counts is the header's "7 posts", "3 of 7 posts" or "tag: Go · 2 posts".
@@ -256,12 +276,21 @@ func (l *postList) counts() string {
 	shown := len(l.list.VisibleItems())
 	s := plural(total, "post", "posts")
 	if l.list.FilterState() != list.Unfiltered && l.list.FilterValue() != "" {
-		s = strconv.Itoa(shown) + " of " + s
+		s = matchCount(shown, l.flt.stale(&l.list)) + " of " + s
 	}
 	if l.tag != "" {
 		s = "tag: " + l.tag + " · " + s
 	}
 	return s
+}
+
+// matchCount is the "3" of "3 of 7 posts", or "…" while a huge list is
+// still being filtered.
+func matchCount(n int, stale bool) string {
+	if stale {
+		return "…"
+	}
+	return strconv.Itoa(n)
 }
 
 // view draws the list screen without the help bar, width x height.
@@ -275,7 +304,7 @@ func (l *postList) view(blogName, notice string) string {
 	if sub == "" && notice != "" {
 		sub = st.notice.Render(notice)
 	}
-	body := listBody(&l.list, st, "No posts yet.", "No post matches")
+	body := listBody(&l.list, st, l.flt.stale(&l.list), "No posts yet.", "No post matches")
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), l.width, l.height)
@@ -293,11 +322,15 @@ func filterLine(l *list.Model, st *styles) string {
 	return ""
 }
 
-// listBody is the list, or a line saying why there is nothing to show.
-func listBody(l *list.Model, st *styles, empty, noMatch string) string {
+// listBody is the list, or a line saying why there is nothing to show:
+// stale is a huge list whose matches for the query typed are still being
+// worked out, and shows none rather than those of another query.
+func listBody(l *list.Model, st *styles, stale bool, empty, noMatch string) string {
 	switch {
 	case len(l.Items()) == 0:
 		return st.muted.Render(empty)
+	case stale:
+		return st.muted.Render("Filtering…")
 	case len(l.VisibleItems()) == 0 && l.FilterValue() != "":
 		return st.muted.Render(noMatch + " “" + l.FilterValue() + "”.")
 	}

@@ -262,15 +262,17 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return nil
 
 	case list.FilterMatchesMsg:
-		// Filter results come back asynchronously; they belong to whichever
-		// list is on screen and filtering.
-		switch {
-		case m.screen == screenList && m.list.list.FilterState() != list.Unfiltered:
-			return m.list.update(msg)
-		case m.screen == screenTags && m.tags.list.FilterState() != list.Unfiltered:
+		// Bubbles' own filter results: the lists filter themselves (see
+		// listFilter), and an asynchronous result may be for an older query.
+		return nil
+
+	case filteredMsg:
+		// A huge list's background filter; the list drops it unless it is
+		// for the query still typed.
+		if msg.which == filterTags {
 			return m.tags.update(msg)
 		}
-		return nil
+		return m.list.update(msg)
 	}
 
 	// Anything else (the filter input's own messages, a paste) goes to the

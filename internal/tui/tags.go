@@ -2,7 +2,6 @@ package tui
 
 import (
 	"io"
-	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -71,6 +70,7 @@ type tagList struct {
 	st   *styles
 	post *content.Post // whose tags are listed; nil for all the blog's tags
 	from screen        // where esc goes back to
+	flt  listFilter
 
 	width, height int
 }
@@ -84,9 +84,9 @@ func newTagList(st *styles) tagList {
 	l.SetStatusBarItemName("tag", "tags")
 	l.KeyMap = bubblesListKeyMap()
 	l.DisableQuitKeybindings()
-	l.Filter = wordFilter
 	l.FilterInput.Prompt = "/ "
 	t := tagList{keys: newTagsKeyMap(), list: l, st: st}
+	t.flt.setup(&t.list, filterTags)
 	t.applyStyles()
 	return t
 }
@@ -106,6 +106,7 @@ func (t *tagList) show(tags []content.Tag, post *content.Post, from screen, curr
 		}
 	}
 	cmd := t.list.SetItems(items)
+	t.flt.reset()
 	t.list.Select(sel)
 	t.updateKeys()
 	return cmd
@@ -130,8 +131,7 @@ func (t *tagList) updateKeys() {
 }
 
 func (t *tagList) update(msg tea.Msg) tea.Cmd {
-	var cmd tea.Cmd
-	t.list, cmd = t.list.Update(msg)
+	cmd := updateList(&t.list, &t.flt, msg)
 	t.updateKeys()
 	return cmd
 }
@@ -143,14 +143,14 @@ func (t *tagList) view(blogName string) string {
 
 	what := "tags · " + plural(len(t.list.Items()), "tag", "tags")
 	if t.list.FilterState() != list.Unfiltered && t.list.FilterValue() != "" {
-		what = "tags · " + strconv.Itoa(len(t.list.VisibleItems())) + " of " + plural(len(t.list.Items()), "tag", "tags")
+		what = "tags · " + matchCount(len(t.list.VisibleItems()), t.flt.stale(&t.list)) + " of " + plural(len(t.list.Items()), "tag", "tags")
 	}
 	if t.post != nil {
 		what = "tags of " + t.post.Title
 	}
 	header := st.name.Render(blogName) + st.muted.Render(" · "+what)
 	sub := filterLine(&t.list, st)
-	body := listBody(&t.list, st, "No tags.", "No tag matches")
+	body := listBody(&t.list, st, t.flt.stale(&t.list), "No tags.", "No tag matches")
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), t.width, t.height)
