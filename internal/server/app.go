@@ -3,12 +3,14 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
+	"runtime/debug"
 	"strings"
+	"sync"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
 	"charm.land/wish/v2"
-	bm "charm.land/wish/v2/bubbletea"
 	"github.com/charmbracelet/colorprofile"
 	"github.com/charmbracelet/x/ansi"
 
@@ -58,21 +60,82 @@ func saneWindow(w ssh.Window) (cols, rows int) {
 	return cols, rows
 }
 
+// appSession is one running app: what it takes to end it from outside
+// (idle timeout, session time, shutdown) with the reader's terminal
+// restored and a reason on their screen.
+type appSession struct {
+	sess    *session
+	screen  *screen
+	program *tea.Program
+	cancel  context.CancelFunc
+	once    sync.Once
+}
+
+// end restores the reader's terminal, shows reason (if any) on the main
+// screen, and stops the program. Safe to call more than once.
+func (a *appSession) end(reason string) {
+	a.once.Do(func() {
+		a.screen.close(reason)
+		a.cancel()
+	})
+}
+
+// appSet is the set of running apps, so that a shutdown can tell each
+// reader what is happening.
+type appSet struct {
+	mu  sync.Mutex
+	set map[*appSession]struct{}
+}
+
+func (as *appSet) add(a *appSession) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	if as.set == nil {
+		as.set = map[*appSession]struct{}{}
+	}
+	as.set[a] = struct{}{}
+}
+
+func (as *appSet) remove(a *appSession) {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	delete(as.set, a)
+}
+
+func (as *appSet) list() []*appSession {
+	as.mu.Lock()
+	defer as.mu.Unlock()
+	out := make([]*appSession, 0, len(as.set))
+	for a := range as.set {
+		out = append(out, a)
+	}
+	return out
+}
+
 // runApp runs one Bubble Tea program for the session until the reader
-// quits or the connection ends.
+// quits or the session ends.
 func (s *Server) runApp(sess ssh.Session) {
-	pty, windowChanges, _ := sess.Pty()
+	own, ok := sess.(*session)
+	if !ok {
+		return // only the server's own sessions have the input the app needs
+	}
+	pty, _, _ := sess.Pty()
 	cols, rows := saneWindow(pty.Window)
 	env := append(sess.Environ(), "TERM="+pty.Term)
 
 	stats := statsOf(sess)
 	style := styleFor(env)
-	out := countingWriter{sess, stats}
-	scr := newScreen(out, cols, rows, colorprofile.Env(env))
-	defer scr.close()
-	// The app asks for the terminal's background colour in Init; Bubble Tea
-	// would send that query on its next tick, so send it with the first
-	// frame instead. (A second reply to the later copy changes nothing.)
+	profile := colorprofile.Env(env)
+	scr := newScreen(sess, cols, rows, profile)
+	scr.onPanic = func(r any) { s.screenPanicked(own, r) }
+	scr.testHook = func() { s.testPanic("screen") }
+	ctx, cancel := context.WithCancel(own.ctx)
+	defer cancel()
+	app := &appSession{sess: own, screen: scr, cancel: cancel}
+	defer func() { app.end(own.reason()) }()
+	// The app asks for the terminal's background colour in Init; Bubble
+	// Tea's input is off (input.go reads it), so the query goes out with
+	// the first frame.
 	scr.write(ansi.RequestBackgroundColor)
 
 	// A reader who opens the home list at a size someone already had sees
@@ -103,7 +166,7 @@ func (s *Server) runApp(sess ssh.Session) {
 		model = s.wrapModel(model)
 	}
 	// Without a cached frame, draw the first one now, before Bubble Tea
-	// sets up its input reader; with one, Init checks it against the app.
+	// starts; with one, Init checks it against the app.
 	host := &appHost{app: model, screen: scr, width: cols, height: rows}
 	if !cached {
 		first := model.View()
@@ -114,50 +177,60 @@ func (s *Server) runApp(sess ssh.Session) {
 		}
 	}
 
-	ctx, cancel := context.WithCancel(sess.Context())
-	defer cancel()
-	opts := append(bm.MakeOptions(sess),
-		tea.WithOutput(out), // after MakeOptions: replaces its output
+	program := tea.NewProgram(host,
+		tea.WithInput(nil), // input.go reads and decodes the keys
+		tea.WithOutput(sess),
+		tea.WithEnvironment(env),
+		// The client's terminal, from what it sent: the output here is an
+		// SSH channel, which Bubble Tea would take for no terminal at all.
+		tea.WithColorProfile(profile),
 		tea.WithContext(ctx),
-		tea.WithWindowSize(cols, rows), // after MakeOptions: replaces a 0x0 size
-		tea.WithoutSignalHandler(),     // signals are the server's, not a session's
+		tea.WithWindowSize(cols, rows),
+		tea.WithoutSignalHandler(), // signals are the server's, not a session's
 		// The screen draws each change at once; Bubble Tea's ticker only
-		// flushes what the app writes besides frames (terminal queries and
-		// the clipboard, which the screen sends at once too), so a slow
-		// tick costs an idle session next to nothing.
+		// flushes what the app writes besides frames (the clipboard, which
+		// the screen sends at once too), so a slow tick costs an idle
+		// session next to nothing.
 		tea.WithoutRenderer(),
 		tea.WithFPS(1),
-	)
-	program := tea.NewProgram(host, opts...)
-	s.programs.add(program)
-	defer s.programs.remove(program)
-
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case w, ok := <-windowChanges:
-				if !ok {
-					return
-				}
-				cols, rows := saneWindow(w)
-				program.Send(tea.WindowSizeMsg{Width: cols, Height: rows})
+		tea.WithFilter(func(_ tea.Model, msg tea.Msg) tea.Msg {
+			if _, ok := msg.(tea.SuspendMsg); ok {
+				return nil // ctrl+z would stop the server's process
 			}
-		}
-	}()
+			return msg
+		}),
+	)
+	app.program = program
+	s.apps.add(app)
+	defer s.apps.remove(app)
+	if st := connStateOf(own.sctx); st != nil {
+		st.addApp(app)
+		defer st.removeApp(app)
+	}
+	s.startInput(ctx, own, program)
 
 	_, err := program.Run()
 	program.Kill()
 	switch {
 	case errors.Is(err, tea.ErrProgramPanic):
-		// Bubble Tea printed the stack to the server's stderr and restored
-		// the reader's terminal; this reader's session ends, nobody else's.
+		// Bubble Tea printed the stack to the server's stderr; the deferred
+		// end restores the reader's terminal; nobody else's session ends.
+		s.Metrics.panicked("app")
 		s.Logger.Error("session panicked", "remote", sess.RemoteAddr().String())
+		own.setReason("Closed: sshblog failed on this screen. Please reconnect.")
+		app.end(own.reason())
 		_ = sess.Exit(1)
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
 		s.Logger.Error("app ended with an error", "remote", sess.RemoteAddr().String(), "err", err)
 	}
+}
+
+// screenPanicked handles a panic in a screen's frame timer: the session
+// ends, nobody else's.
+func (s *Server) screenPanicked(sess *session, r any) {
+	s.Metrics.panicked("screen")
+	s.Logger.Error("panic", "in", "screen", "remote", sess.remote(), "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+	sess.cancel()
 }
 
 func hasEnv(env []string, name string) bool {

@@ -68,7 +68,13 @@ type commandEnv struct {
 func (s *Server) runCommand(sess ssh.Session) {
 	pty, _, hasPty := sess.Pty()
 	stats := statsOf(sess)
-	env := commandEnv{out: countingWriter{sess, stats}, pty: hasPty, host: s.hostHint(sess), stats: stats}
+	env := commandEnv{out: sess, pty: hasPty, host: s.hostHint(sess), stats: stats}
+	// A command reads nothing: take what the client sends anyway, so it
+	// does not pile up in the channel's buffer (up to 2 MB).
+	go func() {
+		defer s.recoverPanic("command input", sess.RemoteAddr().String(), nil)
+		_, _ = io.Copy(io.Discard, sess)
+	}()
 	if hasPty {
 		env.width, _ = saneWindow(pty.Window)
 	}

@@ -1,6 +1,10 @@
 package server
 
-import tea "charm.land/bubbletea/v2"
+import (
+	"sync/atomic"
+
+	tea "charm.land/bubbletea/v2"
+)
 
 // InjectPanic makes every app session of s panic when the reader types
 // key, to prove that one session's panic ends only that session.
@@ -19,4 +23,21 @@ func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	}
 	m, cmd := p.Model.Update(msg)
 	return panicky{m, p.key}, cmd
+}
+
+// InjectPanicIn makes the server panic in every goroutine of the given
+// kind ("session requests", "input reader", "input delivery", "screen",
+// "connection timer") the first time it runs, to prove a panic there ends
+// only its own session. once: only the first such goroutine panics.
+func InjectPanicIn(s *Server, where string, once bool) {
+	var fired atomic.Bool
+	s.panicIn = func(w string) bool {
+		if w != where {
+			return false
+		}
+		if once {
+			return fired.CompareAndSwap(false, true)
+		}
+		return true
+	}
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"net/http"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -11,7 +12,8 @@ import (
 //	/healthz  200 while the process is alive
 //	/readyz   200 while the SSH listener accepts; 503 before it does and
 //	          from the moment a shutdown begins, so load balancers drain
-//	          the replica before its listener closes
+//	          the replica before its listener closes; 503 while every
+//	          session slot is taken, with the counts
 //	/metrics  Prometheus metrics (404 when the server has no Metrics)
 func (s *Server) HTTPHandler() http.Handler {
 	mux := http.NewServeMux()
@@ -28,6 +30,10 @@ func (s *Server) HTTPHandler() http.Handler {
 		case !s.accepting.Load():
 			w.WriteHeader(http.StatusServiceUnavailable)
 			w.Write([]byte("not accepting SSH connections yet\n"))
+		case s.limits.Sessions() >= s.Limits.MaxSessions || s.limits.Conns() >= s.Limits.MaxConnections:
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "full: %d of %d sessions, %d of %d connections\n",
+				s.limits.Sessions(), s.Limits.MaxSessions, s.limits.Conns(), s.Limits.MaxConnections)
 		default:
 			w.Write([]byte("ok\n"))
 		}

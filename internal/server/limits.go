@@ -48,6 +48,10 @@ type Limits struct {
 	// minute, after a burst of ConnBurst. Zero means 60 and 10.
 	ConnRate  int
 	ConnBurst int
+
+	// MaxConnections is how many connections the server keeps open at
+	// once, from all clients, sessions or not. Zero means 4000.
+	MaxConnections int
 }
 
 // DefaultLimits are the safe defaults each zero field of Limits stands for.
@@ -61,6 +65,7 @@ var DefaultLimits = Limits{
 	MaxSessionsPerIP: 20,
 	ConnRate:         60,
 	ConnBurst:        10,
+	MaxConnections:   4000,
 }
 
 // withDefaults fills zero fields from DefaultLimits and turns negative ones
@@ -94,6 +99,7 @@ func (l Limits) withDefaults() Limits {
 	num(&l.MaxSessionsPerIP, d.MaxSessionsPerIP)
 	num(&l.ConnRate, d.ConnRate)
 	num(&l.ConnBurst, d.ConnBurst)
+	num(&l.MaxConnections, d.MaxConnections)
 	return l
 }
 
@@ -106,7 +112,20 @@ const (
 	RefusedMaxSessions     = "max sessions"
 	RefusedRequest         = "request"
 	RefusedProxyHeader     = "proxy header"
+	RefusedMaxConnections  = "max connections"
+	RefusedChannelOpens    = "channel opens"
+	RefusedGlobalRequests  = "global requests"
+	RefusedRequestRate     = "request rate"
+	RefusedEnv             = "env requests"
+	RefusedCommandLength   = "command length"
+	RefusedSetupTimeout    = "setup timeout"
+	RefusedInput           = "input flood"
 )
+
+// refusalReasons are every reason, for the metrics' label set.
+var refusalReasons = []string{RefusedConnRate, RefusedConnsPerIP, RefusedSessionsPerConn, RefusedSessionsPerIP,
+	RefusedMaxSessions, RefusedRequest, RefusedProxyHeader, RefusedMaxConnections, RefusedChannelOpens,
+	RefusedGlobalRequests, RefusedRequestRate, RefusedEnv, RefusedCommandLength, RefusedSetupTimeout, RefusedInput}
 
 // limiter counts sessions and connections and meters new connections. It
 // is shared by every connection of a Server.
@@ -116,6 +135,7 @@ type limiter struct {
 
 	mu        sync.Mutex
 	sessions  int
+	conns     int
 	perIP     map[netip.Addr]*ipState
 	perConn   map[*gossh.ServerConn]int
 	lastSweep time.Time
@@ -136,11 +156,19 @@ func newLimiter(l Limits, refuse func(reason, addr, detail string)) *limiter {
 	}
 }
 
+// addrOf is the key the per-address limits count under: the IPv4
+// address, or the /64 of an IPv6 address (one subscriber gets a whole /64,
+// so counting single IPv6 addresses would let one client be millions).
 func addrOf(a net.Addr) netip.Addr {
-	if ap, err := netip.ParseAddrPort(a.String()); err == nil {
-		return ap.Addr().Unmap()
+	ap, err := netip.ParseAddrPort(a.String())
+	if err != nil {
+		return netip.Addr{}
 	}
-	return netip.Addr{}
+	ip := ap.Addr().Unmap().WithZone("")
+	if ip.Is6() {
+		return netip.PrefixFrom(ip, 64).Masked().Addr()
+	}
+	return ip
 }
 
 // state returns the address's entry, creating it; l.mu must be held.
@@ -182,12 +210,15 @@ func (l *limiter) admitConn(addr net.Addr) (release func(), ok bool) {
 	st := l.state(ip, now)
 	reason := ""
 	switch {
+	case l.limits.MaxConnections > 0 && l.conns >= l.limits.MaxConnections:
+		reason = RefusedMaxConnections
 	case st.bucket != nil && !st.bucket.AllowN(now, 1):
 		reason = RefusedConnRate
 	case l.limits.MaxSessionsPerIP > 0 && st.conns >= l.limits.MaxSessionsPerIP:
 		reason = RefusedConnsPerIP
 	default:
 		st.conns++
+		l.conns++
 	}
 	l.mu.Unlock()
 	if reason != "" {
@@ -199,6 +230,7 @@ func (l *limiter) admitConn(addr net.Addr) (release func(), ok bool) {
 		once.Do(func() {
 			l.mu.Lock()
 			st.conns--
+			l.conns--
 			l.mu.Unlock()
 		})
 	}, true
@@ -238,6 +270,13 @@ func (l *limiter) acquire(ctx ssh.Context, conn *gossh.ServerConn, newChan gossh
 			delete(l.perConn, conn)
 		}
 	}, true
+}
+
+// Conns is the number of connections open now.
+func (l *limiter) Conns() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.conns
 }
 
 // Sessions is the number of sessions open now.

@@ -343,7 +343,7 @@ func TestOnlyModernAlgorithms(t *testing.T) {
 	}{
 		{"sha1 key exchange", gossh.Config{KeyExchanges: []string{"diffie-hellman-group14-sha1"}}},
 		{"nist curve key exchange", gossh.Config{KeyExchanges: []string{"ecdh-sha2-nistp256"}}},
-		{"cbc-less ctr cipher", gossh.Config{Ciphers: []string{"aes128-ctr"}}},
+		{"ctr cipher without encrypt-then-MAC", gossh.Config{Ciphers: []string{"aes128-ctr"}, MACs: []string{"hmac-sha2-256"}}},
 		{"sha1 mac", gossh.Config{Ciphers: []string{"aes128-ctr"}, MACs: []string{"hmac-sha1"}}},
 	} {
 		cfg := sshtest.ClientConfig("reader")
@@ -352,6 +352,19 @@ func TestOnlyModernAlgorithms(t *testing.T) {
 			c.Close()
 			t.Errorf("%s: handshake succeeded, want refusal", tc.name)
 		}
+	}
+	// AES-CTR with an etm MAC, for clients without AEAD ciphers (paramiko
+	// 2.12, dropbear builds without GCM).
+	for _, cipher := range []string{"aes128-ctr", "aes256-ctr"} {
+		cfg := sshtest.ClientConfig("reader")
+		cfg.Ciphers = []string{cipher}
+		cfg.MACs = []string{"hmac-sha2-256-etm@openssh.com"}
+		c, err := gossh.Dial("tcp", addr, cfg)
+		if err != nil {
+			t.Errorf("%s with hmac-sha2-256-etm: %v", cipher, err)
+			continue
+		}
+		c.Close()
 	}
 	for _, kex := range []string{"mlkem768x25519-sha256", "curve25519-sha256"} {
 		cfg := sshtest.ClientConfig("reader")

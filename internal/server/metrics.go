@@ -24,6 +24,7 @@ type Metrics struct {
 	commands        *prometheus.CounterVec
 	renderDuration  prometheus.Histogram
 	posts           *prometheus.GaugeVec
+	panics          *prometheus.CounterVec
 }
 
 // Session kinds.
@@ -65,20 +66,22 @@ func NewMetrics(version string) *Metrics {
 			Name: "sshblog_posts", Help: "Posts by state: loaded (visible), hidden (draft, unpublished, future), broken (skipped with an error).",
 		}, []string{"state"}),
 	}
+	m.panics = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sshblog_panics_total", Help: "Panics recovered, by the kind of goroutine; each ended only its own session.",
+	}, []string{"in"})
 	buildInfo := prometheus.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "sshblog_build_info", Help: "Always 1; the labels say which build is running.",
 	}, []string{"version", "goversion"})
 	buildInfo.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.sessionsActive, m.sessionsTotal, m.sessionDuration, m.refused, m.postViews,
-		m.commands, m.renderDuration, m.posts, buildInfo,
+		m.commands, m.renderDuration, m.posts, m.panics, buildInfo,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, kind := range []string{kindApp, kindCommand} {
 		m.sessionsActive.WithLabelValues(kind)
 		m.sessionsTotal.WithLabelValues(kind)
 		m.sessionDuration.WithLabelValues(kind)
 	}
-	for _, reason := range []string{RefusedConnRate, RefusedConnsPerIP, RefusedSessionsPerConn,
-		RefusedSessionsPerIP, RefusedMaxSessions, RefusedRequest, RefusedProxyHeader} {
+	for _, reason := range refusalReasons {
 		m.refused.WithLabelValues(reason)
 	}
 	for _, name := range append(commandOrder, "unknown") {
@@ -132,6 +135,30 @@ func (m *Metrics) sessionEnded(kind string, seconds float64) {
 	}
 	m.sessionsActive.WithLabelValues(kind).Dec()
 	m.sessionDuration.WithLabelValues(kind).Observe(seconds)
+}
+
+// panicked counts a recovered panic; where is one of a fixed set of
+// goroutine kinds.
+func (m *Metrics) panicked(where string) {
+	if m != nil {
+		m.panics.WithLabelValues(where).Inc()
+	}
+}
+
+// observeLimits exports the slots the limiter holds: the truth about
+// sessions and connections, whatever the sessions' own bookkeeping says.
+func (m *Metrics) observeLimits(l *limiter) {
+	if m == nil {
+		return
+	}
+	m.Registry.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sshblog_session_slots_used", Help: "Session slots held now (against --max-sessions).",
+		}, func() float64 { return float64(l.Sessions()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "sshblog_connections_open", Help: "Connections open now (against --max-connections).",
+		}, func() float64 { return float64(l.Conns()) }),
+	)
 }
 
 func (m *Metrics) refusal(reason string) {

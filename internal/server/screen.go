@@ -46,6 +46,9 @@ type screen struct {
 	queued          bytes.Buffer
 	lastDraw        time.Time
 	timer           *time.Timer
+
+	onPanic  func(any) // a panic in the frame timer's goroutine
+	testHook func()    // tests: runs in every frame timer
 }
 
 func newScreen(w io.Writer, width, height int, profile colorprofile.Profile) *screen {
@@ -75,6 +78,14 @@ func (s *screen) show(v tea.View) {
 }
 
 func (s *screen) drawPending() {
+	defer func() {
+		if r := recover(); r != nil && s.onPanic != nil {
+			s.onPanic(r)
+		}
+	}()
+	if s.testHook != nil {
+		s.testHook()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.timer = nil
@@ -95,7 +106,9 @@ func (s *screen) drawLocked() {
 
 	var b bytes.Buffer
 	if !s.started {
-		b.WriteString(ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable)
+		// Save the window title (restored at close), then take the
+		// alternate screen, hide the cursor and take pastes as one.
+		b.WriteString(pushTitle + ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
 	}
 	if !s.started || v.MouseMode != s.last.MouseMode {
 		b.WriteString(mouseMode(v.MouseMode))
@@ -186,9 +199,22 @@ func (s *screen) setColorProfile(p colorprofile.Profile) {
 	}
 }
 
-// close restores the reader's terminal: mouse off, cursor back, main
-// screen. Nothing is drawn after it.
-func (s *screen) close() {
+// The window title stack (xterm's XTWINOPS 22 and 23; terminals without
+// it ignore them).
+const (
+	pushTitle = "\x1b[22;0t"
+	popTitle  = "\x1b[23;0t"
+)
+
+// restoreTerminal undoes everything the screen turns on: mouse modes,
+// pastes, colours, the hidden cursor, the alternate screen and the title.
+const restoreTerminal = ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr +
+	ansi.ResetModeBracketedPaste + ansi.ResetStyle + ansi.SetModeTextCursorEnable +
+	ansi.ResetModeAltScreenSaveCursor + popTitle
+
+// close restores the reader's terminal and, when reason is set, says on
+// the main screen why the session ended. Nothing is drawn after it.
+func (s *screen) close(reason string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -199,9 +225,15 @@ func (s *screen) close() {
 		s.timer.Stop()
 	}
 	if !s.started {
+		if reason != "" {
+			_, _ = io.WriteString(s.w, reason+"\r\n")
+		}
 		return
 	}
-	restore := mouseMode(tea.MouseModeNone) + ansi.ResetStyle + ansi.SetModeTextCursorEnable + ansi.ResetModeAltScreenSaveCursor
+	restore := restoreTerminal
+	if reason != "" {
+		restore += "\r" + ansi.EraseLineRight + reason + "\r\n"
+	}
 	_, _ = io.WriteString(s.w, restore)
 }
 

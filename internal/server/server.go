@@ -5,7 +5,6 @@ package server
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/netip"
 	"strings"
@@ -81,15 +80,16 @@ type Server struct {
 	ssh      *ssh.Server
 	limits   *limiter
 	refusals *refusalLog
-	programs programs
 
 	prerenderOnce sync.Once
 	firstFrames   frameCache
+	apps          appSet
 
 	accepting atomic.Bool // the SSH listener is serving
 	draining  atomic.Bool // a shutdown has begun
 
 	wrapModel func(tea.Model) tea.Model // tests: inject faults
+	panicIn   func(where string) bool   // tests: panic in this kind of goroutine
 }
 
 // ErrServerClosed is returned by Serve after Shutdown or Close.
@@ -134,13 +134,16 @@ func (s *Server) init() error {
 			s.Logger.Warn("refused", kv...)
 		})
 		s.limits = newLimiter(lim, s.refuse)
+		s.Metrics.observeLimits(s.limits)
 		srv, err := wish.NewServer(
 			wish.WithVersion(version),
 			func(srv *ssh.Server) error {
 				srv.AddHostKey(s.HostKey)
 				srv.HandshakeTimeout = lim.HandshakeTimeout
-				srv.IdleTimeout = lim.IdleTimeout
-				srv.MaxTimeout = lim.MaxSessionTime
+				// The connection's own timers (conn.go) end sessions first,
+				// restoring the readers' terminals; these are the backstop.
+				srv.IdleTimeout = backstop(lim.IdleTimeout)
+				srv.MaxTimeout = backstop(lim.MaxSessionTime)
 				srv.ServerConfigCallback = serverConfig
 				srv.ConnCallback = s.admitConn
 				srv.ConnectionFailedCallback = s.connFailed
@@ -148,8 +151,9 @@ func (s *Server) init() error {
 					"session": s.sessionChannelHandler(),
 				}
 				// No port forwarding of either kind, no subsystems: nil
-				// callbacks and empty maps refuse them.
-				srv.RequestHandlers = map[string]ssh.RequestHandler{}
+				// callbacks and empty maps refuse them; global requests
+				// are refused and metered.
+				srv.RequestHandlers = map[string]ssh.RequestHandler{"default": s.globalRequestHandler}
 				srv.SubsystemHandlers = map[string]ssh.SubsystemHandler{}
 				return nil
 			},
@@ -248,25 +252,25 @@ func serverConfig(ssh.Context) *gossh.ServerConfig {
 	}
 }
 
-// admitConn applies the per-address connection limits before the
-// handshake; returning nil closes the connection.
+// admitConn applies the connection limits before the handshake; returning
+// nil closes the connection.
 func (s *Server) admitConn(ctx ssh.Context, conn net.Conn) net.Conn {
 	release, ok := s.limits.admitConn(conn.RemoteAddr())
 	if !ok {
 		return nil
 	}
-	return &releasingConn{Conn: withQuickAck(conn), release: release}
+	st := s.newConnState(withQuickAck(conn), release)
+	ctx.SetValue(connStateKey{}, st)
+	return st
 }
 
-// releasingConn gives its connection slot back when closed.
-type releasingConn struct {
-	net.Conn
-	release func()
-}
-
-func (c *releasingConn) Close() error {
-	c.release()
-	return c.Conn.Close()
+// backstop is when the ssh package's own deadline ends a connection that
+// the server's timers (conn.go) should have ended a moment before.
+func backstop(d time.Duration) time.Duration {
+	if d <= 0 {
+		return 0
+	}
+	return d + connGraceBackstop
 }
 
 // connFailed logs connections that never became SSH sessions for a reason
@@ -287,25 +291,13 @@ type sessionStats struct {
 	sent   atomic.Int64 // bytes written to the client
 }
 
-type statsKey struct{}
-
+// statsOf is the session's counters (a fresh, uncounted set for sessions
+// that are not the server's own, as in tests).
 func statsOf(sess ssh.Session) *sessionStats {
-	if st, ok := sess.Context().Value(statsKey{}).(*sessionStats); ok {
-		return st
+	if ss, ok := sess.(*session); ok {
+		return &ss.stats
 	}
-	return &sessionStats{} // not counted, but never nil
-}
-
-// countingWriter counts the bytes a session sends.
-type countingWriter struct {
-	w     io.Writer
-	stats *sessionStats
-}
-
-func (c countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.stats.sent.Add(int64(n))
-	return n, err
+	return &sessionStats{}
 }
 
 // logMiddleware counts sessions and logs one line per session at its end.
@@ -319,8 +311,7 @@ func (s *Server) logMiddleware() wish.Middleware {
 			} else if _, isCommand := commandNames[first(sess.Command())]; isCommand {
 				kind = kindCommand
 			}
-			stats := &sessionStats{}
-			sess.Context().SetValue(statsKey{}, stats)
+			stats := statsOf(sess)
 			s.Metrics.sessionStarted(kind)
 			defer func() {
 				d := time.Since(start)

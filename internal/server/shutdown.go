@@ -3,53 +3,17 @@ package server
 import (
 	"context"
 	"fmt"
-	"sync"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/sshblog/sshblog/internal/tui"
 )
 
-// programs is the set of running app sessions, so that a shutdown can tell
-// each reader what is happening.
-type programs struct {
-	mu  sync.Mutex
-	set map[*tea.Program]struct{}
-}
-
-func (ps *programs) add(p *tea.Program) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	if ps.set == nil {
-		ps.set = map[*tea.Program]struct{}{}
-	}
-	ps.set[p] = struct{}{}
-}
-
-func (ps *programs) remove(p *tea.Program) {
-	ps.mu.Lock()
-	defer ps.mu.Unlock()
-	delete(ps.set, p)
-}
-
-func (ps *programs) each(fn func(*tea.Program)) {
-	ps.mu.Lock()
-	list := make([]*tea.Program, 0, len(ps.set))
-	for p := range ps.set {
-		list = append(list, p)
-	}
-	ps.mu.Unlock()
-	for _, p := range list {
-		fn(p)
-	}
-}
-
 // Shutdown stops accepting connections, shows every reader a one-line
 // notice, and waits until every session has ended or ctx expires. When ctx
-// expires it quits the remaining apps (restoring the readers' terminals)
-// and returns ctx's error. Either way, Close then drops the connections
-// that are left (clients that keep a connection open without a session).
+// expires it ends the remaining apps (restoring the readers' terminals,
+// with a line saying why) and returns ctx's error. Either way, Close then
+// drops the connections that are left (clients that keep a connection
+// open without a session).
 func (s *Server) Shutdown(ctx context.Context) error {
 	if err := s.init(); err != nil {
 		return err
@@ -60,7 +24,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		notice = fmt.Sprintf("This server is restarting: this session ends in %s. Reconnect in a moment.",
 			time.Until(deadline).Round(time.Second))
 	}
-	s.programs.each(func(p *tea.Program) { p.Send(tui.NoticeMsg(notice)) })
+	for _, a := range s.apps.list() {
+		// Send waits for the app's event loop; one busy app must not hold
+		// up the others, and Send gives up once the app has ended.
+		go func() {
+			defer s.recoverPanic("shutdown notice", a.sess.remote(), nil)
+			a.program.Send(tui.NoticeMsg(notice))
+		}()
+	}
 
 	// The ssh package's Shutdown closes the listeners, then waits for
 	// connections, not sessions; with a context already done it only does
@@ -72,16 +43,28 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.waitSessions(ctx) {
 		return nil
 	}
-	// Out of time: end the apps cleanly so each reader's terminal leaves the
-	// alternate screen, and give them a moment to flush.
-	s.programs.each(func(p *tea.Program) { p.Quit() })
-	flush, cancelFlush := context.WithTimeout(context.Background(), time.Second)
-	defer cancelFlush()
-	s.waitSessions(flush)
+	s.EndSessions(restartReason)
 	return ctx.Err()
 }
 
-// waitSessions reports whether every session ended before ctx expired.
+const restartReason = "This server is restarting: please reconnect in a moment."
+
+// EndSessions ends every app session at once, each reader's terminal
+// restored and told reason, and waits (at most a second or two) for the
+// sessions to be gone. For a second signal, which cannot wait out the
+// grace period.
+func (s *Server) EndSessions(reason string) {
+	if err := s.init(); err != nil {
+		return
+	}
+	endAll(s, s.apps.list(), reason)
+	flush, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	s.waitSessions(flush)
+}
+
+// waitSessions reports whether every session ended before ctx expired. It
+// counts the limiter's slots, so a session that leaked one would show here.
 func (s *Server) waitSessions(ctx context.Context) bool {
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
