@@ -99,6 +99,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 	fs.IntVar(&limits.MaxSessionsPerIP, "max-sessions-per-ip", d.MaxSessionsPerIP, "sessions (and connections) one client address may have open at once")
 	fs.IntVar(&limits.ConnRate, "conn-rate", d.ConnRate, "new connections per client address per minute")
 	fs.IntVar(&limits.ConnBurst, "conn-burst", d.ConnBurst, "new connections one client address may open at once before --conn-rate applies")
+	fs.IntVar(&limits.MaxConnections, "max-connections", d.MaxConnections, "connections open at once, from all clients, with or without a session")
 	var httpAddr, logFormat, logLevel string
 	fs.StringVar(&httpAddr, "http-addr", "", "`ADDRESS` for /healthz, /readyz and /metrics over HTTP; empty: off")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
@@ -112,7 +113,8 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			return usageError{fmt.Sprintf("--proxy-protocol-from: %v", err)}
 		}
 		for name, v := range map[string]int{"sessions-per-conn": limits.SessionsPerConn, "max-sessions": limits.MaxSessions,
-			"max-sessions-per-ip": limits.MaxSessionsPerIP, "conn-rate": limits.ConnRate, "conn-burst": limits.ConnBurst} {
+			"max-sessions-per-ip": limits.MaxSessionsPerIP, "conn-rate": limits.ConnRate, "conn-burst": limits.ConnBurst,
+			"max-connections": limits.MaxConnections} {
 			if v <= 0 {
 				return usageError{fmt.Sprintf("--%s %d: must be at least 1", name, v)}
 			}
@@ -133,6 +135,9 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 		}
 		for _, p := range problems {
 			logger.Warn("skipping post", "problem", p.Error())
+		}
+		for _, w := range blog.Warnings() {
+			logger.Warn("post", "warning", w.Error())
 		}
 		if blog.Len() == 0 {
 			return fmt.Errorf("no post could be loaded (%d problems, %d hidden): run 'sshblog check' to see why", len(problems), blog.Hidden())
@@ -171,10 +176,30 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 				ln.Close()
 				return fmt.Errorf("--http-addr %s: %w", httpAddr, err)
 			}
-			httpSrv = &http.Server{Handler: srv.HTTPHandler(), ReadHeaderTimeout: 5 * time.Second}
+			// Probes and scrapers make small, quick requests: nothing may
+			// hold a connection (and the fds SSH needs) for long.
+			httpSrv = &http.Server{
+				Handler:           srv.HTTPHandler(),
+				ReadHeaderTimeout: 5 * time.Second,
+				ReadTimeout:       10 * time.Second,
+				WriteTimeout:      30 * time.Second,
+				IdleTimeout:       60 * time.Second,
+				MaxHeaderBytes:    8 << 10,
+			}
 			go httpSrv.Serve(hl)
 			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
 		}
+
+		// SIGHUP (a closed terminal, or an operator expecting a reload)
+		// must not drop every reader: it is logged and ignored.
+		hup := make(chan os.Signal, 1)
+		signal.Notify(hup, syscall.SIGHUP)
+		defer signal.Stop(hup)
+		go func() {
+			for range hup {
+				logger.Info("SIGHUP ignored: restart the server to load changed posts")
+			}
+		}()
 
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()
@@ -188,10 +213,21 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 		// grace period.
 		again := make(chan os.Signal, 1)
 		signal.Notify(again, os.Interrupt, syscall.SIGTERM)
+		forced := make(chan struct{})
 		go func() {
 			<-again
 			logger.Warn("second signal: exiting at once")
+			close(forced)
+			// Still restore every reader's terminal first (a second at most).
+			srv.EndSessions("This server is stopping: please reconnect in a moment.")
 			os.Exit(1)
+		}()
+		defer func() {
+			select {
+			case <-forced: // the sessions just ended for the second signal: it exits
+				select {}
+			default:
+			}
 		}()
 		logger.Info("shutting down", "grace", grace)
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)

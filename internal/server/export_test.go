@@ -1,6 +1,8 @@
 package server
 
 import (
+	"net"
+	"net/netip"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -41,3 +43,6 @@ func InjectPanicIn(s *Server, where string, once bool) {
 		return true
 	}
 }
+
+// AddrKey is the key the per-address limits count addr under.
+func AddrKey(addr net.Addr) netip.Addr { return addrOf(addr) }

@@ -1,0 +1,218 @@
+package server_test
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/internal/server"
+	"github.com/sshblog/sshblog/internal/sshtest"
+)
+
+// Every input a stranger controls has a bound. These tests send each flood
+// at the real server and check what it costs.
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// 20,000 env requests with 200 KB names took the server from 34 MB to
+// 6.1 GB: names were not bounded, nor the number of variables.
+func TestEnvFloodIsBounded(t *testing.T) {
+	addr, srv := startServer(t, withMetrics)
+	before, rssBefore := heapInUse(), rss(t)
+	c := sshtest.Dial(t, addr)
+	sess, err := c.NewSession()
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "LC_" + strings.Repeat("x", 200<<10)
+	accepted := 0
+	for i := range 2000 {
+		n := name
+		if i%2 == 1 {
+			n = fmt.Sprintf("LC_%d", i) // small ones: only the first few are kept
+		}
+		if err := sess.Setenv(n, "ko_KR.UTF-8"); err == nil {
+			accepted++
+		}
+	}
+	if accepted > 32 {
+		t.Errorf("%d env requests accepted, want at most 32", accepted)
+	}
+	if grown := int64(heapInUse()) - int64(before); grown > 16<<20 {
+		t.Errorf("the env flood grew the heap by %d MB", grown>>20)
+	}
+	if grown := rss(t) - rssBefore; grown > 64<<20 {
+		t.Errorf("the env flood grew RSS by %d MB", grown>>20)
+	}
+	n := 0.0
+	for _, reason := range []string{"env requests", "request", "request rate"} {
+		n += metric(t, srv, fmt.Sprintf(`sshblog_refused_total{reason=%q}`, reason))
+	}
+	if n < float64(2000-accepted) {
+		t.Errorf("refusals counted: %v, want every refused request", n)
+	}
+	sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{}).WaitFor("Welcome to sshblog")
+}
+
+// One 250 KB word in an exec kept both cores busy for 55 s (the shell
+// splitter is quadratic, and ran up to three times).
+func TestLongCommandIsRefusedBeforeParsing(t *testing.T) {
+	addr, srv := startServer(t, withMetrics)
+	start := cpuTime()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c, err := gossh.Dial("tcp", addr, sshtest.ClientConfig("reader"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			defer c.Close()
+			sess, err := c.NewSession()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var stderr bytes.Buffer
+			sess.Stderr = &stderr
+			if err := sess.Run(strings.Repeat("a", 250<<10)); err == nil {
+				t.Error("a 250 KB command was accepted")
+			}
+		}()
+	}
+	wg.Wait()
+	if used := cpuTime() - start; used > 5*time.Second {
+		t.Errorf("8 long commands cost %s of CPU", used)
+	}
+	if n := metric(t, srv, `sshblog_refused_total{reason="command length"}`); n != 8 {
+		t.Errorf("command length refusals: %v, want 8", n)
+	}
+	// A command of ordinary length still works.
+	if res := sshtest.Run(t, addr, "ls"); res.Status != 0 || !strings.Contains(res.Stdout, "aws-in-action") {
+		t.Errorf("ls after the long commands: %+v", res)
+	}
+}
+
+// Connections that finish the handshake and open nothing were limited only
+// per address; --max-connections bounds them all.
+func TestMaxConnections(t *testing.T) {
+	addr, srv := startServer(t, withMetrics, func(s *server.Server) {
+		s.Limits.MaxConnections = 5
+		s.Limits.MaxSessionsPerIP = 1000
+	})
+	var held []*gossh.Client
+	for i := range 5 {
+		c, err := dialFrom(t, fmt.Sprintf("127.0.0.%d", 20+i), addr)
+		if err != nil {
+			t.Fatalf("connection %d: %v", i, err)
+		}
+		held = append(held, c)
+	}
+	if _, err := dialFrom(t, "127.0.0.30", addr); err == nil {
+		t.Fatal("a sixth connection was accepted with --max-connections 5")
+	}
+	if n := metric(t, srv, `sshblog_refused_total{reason="max connections"}`); n != 1 {
+		t.Errorf("max connections refusals: %v, want 1", n)
+	}
+	held[0].Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for metric(t, srv, "sshblog_connections_open") > 4 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	c, err := dialFrom(t, "127.0.0.31", addr)
+	if err != nil {
+		t.Fatalf("after one closed, a new connection was refused: %v", err)
+	}
+	c.Close()
+}
+
+// IPv6 addresses are counted per /64: one subscriber has a whole /64.
+func TestIPv6CountedPerSlash64(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"[2001:db8:1:2::1]:5000", "[2001:db8:1:2:ffff::9]:6000"},
+		{"[fe80::1%eth0]:1", "[fe80::2%eth1]:2"},
+	} {
+		a, _ := net.ResolveTCPAddr("tcp", tc.a)
+		b, _ := net.ResolveTCPAddr("tcp", tc.b)
+		if server.AddrKey(a) != server.AddrKey(b) {
+			t.Errorf("%s and %s counted apart", tc.a, tc.b)
+		}
+	}
+	a, _ := net.ResolveTCPAddr("tcp", "[2001:db8:1:2::1]:1")
+	b, _ := net.ResolveTCPAddr("tcp", "[2001:db8:1:3::1]:1")
+	if server.AddrKey(a) == server.AddrKey(b) {
+		t.Error("two /64s counted together")
+	}
+	c, _ := net.ResolveTCPAddr("tcp", "192.0.2.1:1")
+	d, _ := net.ResolveTCPAddr("tcp", "192.0.2.2:1")
+	if server.AddrKey(c) == server.AddrKey(d) {
+		t.Error("two IPv4 addresses counted together")
+	}
+}
+
+// Ten sessions typing as fast as they can took another reader's key
+// latency from 0.55 ms to 16 ms (p50): each session's keys are now metered.
+func TestKeyFloodSlowsOnlyTheFlooder(t *testing.T) {
+	addr, _ := startServer(t)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 10 {
+		c := sshtest.Dial(t, addr)
+		sess, err := c.NewSession()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stdin, _ := sess.StdinPipe()
+		_ = sess.RequestPty("xterm", 24, 80, gossh.TerminalModes{})
+		_ = sess.Shell()
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			keys := bytes.Repeat([]byte("jk"), 2048)
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := stdin.Write(keys); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	defer func() { close(stop); wg.Wait() }()
+	time.Sleep(500 * time.Millisecond) // the flood is on
+	reader := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
+	reader.WaitFor("Welcome to sshblog")
+	var worst time.Duration
+	for i := range 10 {
+		start := time.Now()
+		if i%2 == 0 {
+			reader.Type("?")
+			reader.WaitFor("close help")
+		} else {
+			reader.Type("?")
+			reader.WaitGone("close help")
+		}
+		worst = max(worst, time.Since(start))
+	}
+	// Generous for a loaded CI machine under -race; unmetered, the flood
+	// made this reader wait seconds.
+	if worst > 2*time.Second {
+		t.Errorf("another reader's key took %s during the flood", worst)
+	}
+}
