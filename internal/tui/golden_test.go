@@ -212,3 +212,38 @@ func TestGoldenTimeZone(t *testing.T) {
 		})
 	}
 }
+
+// Below 20x8 every screen says the window is too small, centred and
+// wrapped to fit; at 20x8 the list is drawn, and at 20x10 the help takes
+// the window, one key a line, and scrolls.
+func TestGoldenSmallWindows(t *testing.T) {
+	t.Run("19x24", func(t *testing.T) {
+		s := startSession(t, Options{Width: 19, Height: 24})
+		s.golden("small_19x24", "at least 20x8")
+		s.send(keyEnter) // keys do nothing that cannot be seen
+		s.resize(40, 20)
+		if scr := s.waitFor("sshblog · 4 posts", "AWS in action"); strings.Contains(scr, "min read") {
+			t.Errorf("enter in a window too small opened a post:\n%s", scr)
+		}
+	})
+	t.Run("40x7", func(t *testing.T) {
+		s := startSession(t, Options{Width: 40, Height: 7, Start: "aws-in-action"})
+		s.golden("small_40x7", "window too small, at least 20x8")
+	})
+	t.Run("20x8", func(t *testing.T) {
+		s := startSession(t, Options{Width: 20, Height: 8})
+		s.golden("list_20x8", "sshblog · 4 posts", "? more")
+		s.send("?")
+		s.golden("help_20x8", "keys · 1–6 of 13", "? close")
+	})
+	t.Run("20x10 help", func(t *testing.T) {
+		s := startSession(t, Options{Width: 20, Height: 10})
+		s.waitFor("sshblog · 4 posts")
+		s.send("?")
+		s.golden("help_20x10", "keys · 1–8 of 13", "↑/↓ scroll ? close")
+		s.send("j", "j", "j", "j", "j", "\x1b[B") // j and the down arrow
+		s.golden("help_20x10_scrolled", "keys · 6–13 of 13", "ctrl+c quit")
+		s.send("?")
+		s.waitFor("sshblog · 4 posts", "? more")
+	})
+}

@@ -63,6 +63,10 @@ type Model struct {
 	keys     globalKeyMap
 	help     help.Model
 	showHelp bool
+	// When the full help does not fit under the screen it takes the whole
+	// window, one key a line (see helpPane), scrolled to line helpY.
+	helpY    int
+	paneKeys helpPaneKeys
 	bodyH    int    // screen height given out by the last layout
 	notice   string // shown once on the list, e.g. for a broken deep link
 	banner   string // a NoticeMsg, shown on every screen until replaced
@@ -108,6 +112,7 @@ func New(opts Options) *Model {
 		style:     style,
 		noColor:   style == render.NoColor,
 		keys:      newGlobalKeyMap(),
+		paneKeys:  newHelpPaneKeys(),
 		help:      help.New(),
 		bgTimeout: backgroundTimeout,
 		after:     tick,
@@ -256,6 +261,19 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.handleKey(msg)
 
 	case tea.MouseWheelMsg:
+		if m.tooSmall() {
+			return nil
+		}
+		if m.helpPane() {
+			switch msg.Button {
+			case tea.MouseWheelUp:
+				m.helpY -= 3
+			case tea.MouseWheelDown:
+				m.helpY += 3
+			}
+			m.clampHelpY()
+			return nil
+		}
 		if m.screen == screenReader {
 			return m.reader.update(msg)
 		}
@@ -293,8 +311,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.ForceQuit) {
 		return tea.Quit
 	}
+	if m.tooSmall() {
+		return m.tooSmallKey(msg)
+	}
 	if !m.typing() && key.Matches(msg, m.keys.Theme) {
 		return m.cycleTheme()
+	}
+	if m.helpPane() {
+		return m.helpPaneKey(msg)
 	}
 	m.notice = ""
 	switch m.screen {
@@ -487,6 +511,7 @@ func (m *Model) setScreen(s screen) tea.Cmd {
 
 func (m *Model) toggleHelp() tea.Cmd {
 	m.showHelp = !m.showHelp
+	m.helpY = 0
 	return m.layout()
 }
 
@@ -570,9 +595,11 @@ func (m *Model) helpView() string {
 	inner := max(0, m.width-2*g)
 	keys := m.activeKeys()
 	toggle := helpBinding(m.showHelp)
+	if m.helpPane() {
+		return indent(m.helpPaneBar(inner), g)
+	}
 	if m.showHelp {
-		groups := append(keys.FullHelp(), []key.Binding{toggle, m.keys.Theme, m.keys.ForceQuit})
-		return indent(m.fullHelp(groups, inner), g)
+		return indent(m.fullHelp(m.helpGroups(), inner), g)
 	}
 	if m.status != "" {
 		return indent(m.st.notice.Render(truncate(m.status, inner)), g)
@@ -620,23 +647,43 @@ func (m *Model) fullHelp(groups [][]key.Binding, width int) string {
 // render command a resized reader may need.
 func (m *Model) layout() tea.Cmd {
 	bodyH, _, _ := m.split()
+	if m.showHelp {
+		// The full help lists the keys that work, and which work depends
+		// on the room the lists get (one page has no page keys): size
+		// them for all the room first, then for what the help leaves,
+		// until the two agree.
+		m.sizeLists(m.height)
+		for range 3 {
+			bodyH, _, _ = m.split()
+			m.sizeLists(bodyH)
+			if b, _, _ := m.split(); b == bodyH {
+				break
+			}
+		}
+		bodyH, _, _ = m.split()
+	}
 	m.bodyH = bodyH
-	m.list.setSize(m.width, bodyH)
-	m.list.updateKeys()
-	m.tags.setSize(m.width, bodyH)
-	m.tags.updateKeys()
+	m.sizeLists(bodyH)
 	m.reader.setSize(m.width, bodyH)
-	if m.screen == screenReader {
+	if m.screen == screenReader && !m.tooSmall() {
 		return m.reader.refresh()
 	}
 	return nil
+}
+
+// sizeLists gives the post and tag lists height lines.
+func (m *Model) sizeLists(height int) {
+	m.list.setSize(m.width, height)
+	m.list.updateKeys()
+	m.tags.setSize(m.width, height)
+	m.tags.updateKeys()
 }
 
 // split divides the height between the screen, the banner and the help
 // below it.
 func (m *Model) split() (body, bannerH, helpH int) {
 	helpH = 1
-	if m.showHelp {
+	if m.showHelp && !m.helpPane() {
 		helpH = lipgloss.Height(m.helpView()) + 1 // a blank line above
 	}
 	// The screen keeps at least a few lines; one-line windows get no help.
@@ -665,7 +712,14 @@ func (m *Model) bannerView() string {
 }
 
 func (m *Model) View() tea.View {
+	if m.tooSmall() {
+		v := tea.NewView(m.tooSmallView())
+		v.AltScreen = true
+		v.WindowTitle = m.blog.Name
+		return v
+	}
 	bodyH, bannerH, helpH := m.split()
+	pane := m.helpPane()
 	var body, title string
 	switch m.screen {
 	case screenReader:
@@ -681,13 +735,16 @@ func (m *Model) View() tea.View {
 			title = m.list.tag + " · " + m.blog.Name
 		}
 	}
+	if pane {
+		body = m.helpPaneView(bodyH) // over the screen, which keeps its title
+	}
 	s := fit(body, m.width, bodyH)
 	if bannerH > 0 {
 		s += "\n" + fit(m.bannerView(), m.width, bannerH)
 	}
 	if helpH > 0 {
 		hv := m.helpView()
-		if m.showHelp {
+		if m.showHelp && !pane {
 			hv = "\n" + hv // a blank line sets the full help apart
 		}
 		s += "\n" + fit(hv, m.width, helpH)
