@@ -176,16 +176,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 				ln.Close()
 				return fmt.Errorf("--http-addr %s: %w", httpAddr, err)
 			}
-			// Probes and scrapers make small, quick requests: nothing may
-			// hold a connection (and the fds SSH needs) for long.
-			httpSrv = &http.Server{
-				Handler:           srv.HTTPHandler(),
-				ReadHeaderTimeout: 5 * time.Second,
-				ReadTimeout:       10 * time.Second,
-				WriteTimeout:      30 * time.Second,
-				IdleTimeout:       60 * time.Second,
-				MaxHeaderBytes:    8 << 10,
-			}
+			httpSrv = newHTTPServer(srv.HTTPHandler(), httpIdleTimeout)
 			go httpSrv.Serve(hl)
 			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
 		}
@@ -371,4 +362,22 @@ func (w *windowFlag) Set(s string) error {
 	}
 	w.Cols, w.Rows = cols, rows
 	return nil
+}
+
+// httpIdleTimeout is how long an idle keep-alive connection to the
+// operator's HTTP endpoints stays open.
+const httpIdleTimeout = 60 * time.Second
+
+// newHTTPServer serves the operator's endpoints. Probes and scrapers make
+// small, quick requests: nothing may hold a connection (and the fds SSH
+// needs) for long.
+func newHTTPServer(h http.Handler, idle time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       idle,
+		MaxHeaderBytes:    8 << 10,
+	}
 }

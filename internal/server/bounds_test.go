@@ -8,10 +8,12 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/server"
 	"github.com/sshblog/sshblog/internal/sshtest"
 )
@@ -214,5 +216,38 @@ func TestKeyFloodSlowsOnlyTheFlooder(t *testing.T) {
 	// made this reader wait seconds.
 	if worst > 2*time.Second {
 		t.Errorf("another reader's key took %s during the flood", worst)
+	}
+}
+
+// A 10 MB post read at 10 widths at once took 5.2 GB of RSS: posts are cut
+// at content.MaxPostBytes and renders queue one per core.
+func TestHugePostAtManyWidthsIsBounded(t *testing.T) {
+	var post strings.Builder
+	post.WriteString("---\ntitle: Huge\ndate: 2026-01-02\n---\n\n")
+	for post.Len() < 10<<20 {
+		post.WriteString("A paragraph of a very long post, with **some** `code` and a [link](https://example.com/a/b) in it.\n\n")
+	}
+	blog, _, err := content.Load(fstest.MapFS{"2026-01-02-huge.md": {Data: []byte(post.String())}}, content.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, _ := startServer(t, func(s *server.Server) { s.Blog = blog })
+	rssBefore := rss(t)
+	var wg sync.WaitGroup
+	for i := range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res := sshtest.Run(t, addr, fmt.Sprintf("read huge --width %d", 60+10*i))
+			if res.Status != 0 || !strings.Contains(res.Stdout, "longer than sshblog shows") {
+				t.Errorf("read at width %d: status %d, %d bytes, no notice of the cut", 60+10*i, res.Status, len(res.Stdout))
+			}
+		}()
+	}
+	wg.Wait()
+	grown := rss(t) - rssBefore
+	t.Logf("RSS grew by %d MB for a 10 MB post read at 10 widths at once", grown>>20)
+	if grown > 1<<30 {
+		t.Errorf("RSS grew by %d MB", grown>>20)
 	}
 }

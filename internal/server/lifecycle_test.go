@@ -97,6 +97,11 @@ func settle(t testing.TB, srv *server.Server, base baseline, within time.Duratio
 		conns := metric(t, srv, "sshblog_connections_open")
 		g, fds := goroutines(), openFDs()
 		if sessions == 0 && conns == 0 && g <= base.goroutines+2 && fds <= base.fds+2 {
+			runtime.GC()
+			var m runtime.MemStats
+			runtime.ReadMemStats(&m)
+			t.Logf("settled: %d goroutines (baseline %d), %d fds (baseline %d), heap in use %d KB",
+				g, base.goroutines, fds, base.fds, m.HeapInuse>>10)
 			return
 		}
 		if time.Now().After(deadline) {
