@@ -34,9 +34,15 @@ func (s *Server) sessionMiddleware() wish.Middleware {
 			_, _, hasPty := sess.Pty()
 			args := sess.Command()
 			_, isCommand := commandNames[first(args)]
-			if hasPty && !isCommand {
+			pty, _, _ := sess.Pty()
+			switch {
+			case hasPty && !isCommand && (pty.Term == "dumb" || pty.Term == ""):
+				s.runPlain(sess, true) // a terminal that takes no escape sequences
+			case hasPty && !isCommand:
 				s.runApp(sess) // the app, or a deep link: ssh -t host SLUG
-			} else {
+			case len(args) == 0:
+				s.runPlain(sess, false) // ssh -T host: the list, and a prompt
+			default:
 				s.runCommand(sess)
 			}
 			next(sess)
