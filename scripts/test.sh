@@ -5,11 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the end-to-end tests drive: OpenSSH's client, tmux and
-# ssh-audit.
+# ssh-audit, and the other SSH clients of the README's compatibility table
+# (cmd/sshblog/clients_test.go): PuTTY's plink, dropbear's dbclient,
+# asyncssh and paramiko.
 need=()
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
 command -v ssh-audit >/dev/null 2>&1 || need+=(ssh-audit)
+command -v plink >/dev/null 2>&1 || need+=(putty-tools)
+command -v dbclient >/dev/null 2>&1 || need+=(dropbear-bin)
+# python3-* install into Debian's /usr/bin/python3, which the test falls
+# back to when the python3 on PATH (pyenv's, say) lacks the module.
+has_py() { python3 -c "import $1" 2>/dev/null || /usr/bin/python3 -c "import $1" 2>/dev/null; }
+has_py asyncssh || need+=(python3-asyncssh)
+has_py paramiko || need+=(python3-paramiko)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   sudo=""
@@ -26,6 +35,14 @@ fi
 
 echo "== go vet"
 go vet ./...
+
+echo "== cross-build"
+for os in linux darwin windows freebsd; do
+  for arch in amd64 arm64; do
+    GOOS=$os GOARCH=$arch go build ./... || { echo "cross-build failed: $os/$arch"; exit 1; }
+  done
+done
+GOOS=darwin GOARCH=arm64 go vet ./... # the tests too, as macOS would build them
 
 echo "== go test"
 go test -race -count=1 ./...

@@ -9,7 +9,6 @@ import (
 	"os"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/charmbracelet/x/vt"
@@ -387,16 +386,4 @@ func (m *matcher) bytesAfter() int64 {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.after
-}
-
-// raiseFileLimit lets one process hold thousands of connections.
-func raiseFileLimit() {
-	var lim syscall.Rlimit
-	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
-		return
-	}
-	if lim.Cur < lim.Max {
-		lim.Cur = lim.Max
-		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
-	}
 }

@@ -52,6 +52,9 @@ func sameAlgorithms(ssh.Context) *gossh.ServerConfig {
 
 // serve runs a wish server with mw until a signal or --max-time.
 func (f *serverFlags) serve(name string, mw wish.Middleware) error {
+	if f.quickAck && !quickAckSupported {
+		return usageError(fmt.Sprintf("--quickack: TCP_QUICKACK is Linux's, not %s's", runtime.GOOS))
+	}
 	if f.hostKey == "" {
 		f.hostKey = fmt.Sprintf("%s/sshblog-bench-%s-host-key", os.TempDir(), name)
 	}
@@ -177,21 +180,3 @@ func serveMinimal(fs *flag.FlagSet, args []string) error {
 		return minimalModel{}, nil
 	}))
 }
-
-// quickAckConn turns delayed ACKs off again after every read: Linux turns
-// TCP_QUICKACK back off by itself.
-type quickAckConn struct{ net.Conn }
-
-func (c quickAckConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if tc, ok := c.Conn.(*net.TCPConn); ok {
-		if rc, err := tc.SyscallConn(); err == nil {
-			rc.Control(func(fd uintptr) {
-				syscall.SetsockoptInt(int(fd), syscall.IPPROTO_TCP, tcpQuickAck, 1)
-			})
-		}
-	}
-	return n, err
-}
-
-const tcpQuickAck = 0xc // TCP_QUICKACK, Linux

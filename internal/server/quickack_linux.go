@@ -15,7 +15,8 @@ const quickAckReads = 64
 // sends its handshake in small writes, waits for them (Nagle): two such
 // stalls made up most of OpenSSH's connect-to-first-frame time. Linux
 // clears TCP_QUICKACK by itself, so it is set again after each read, which
-// also sends the ACK for what was just read at once.
+// also sends the ACK for what was just read at once. Other systems have no
+// TCP_QUICKACK: quickack_other.go leaves their connections alone.
 type quickAckConn struct {
 	net.Conn
 	raw   syscall.RawConn
