@@ -241,8 +241,9 @@ func (s *session) send(keys ...string) {
 }
 
 const (
-	keyEnter = "\r"
-	keyEsc   = "\x1b"
+	keyEnter     = "\r"
+	keyEsc       = "\x1b"
+	keyBackspace = "\x7f"
 )
 
 func (s *session) resize(w, h int) {

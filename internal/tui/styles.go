@@ -47,15 +47,25 @@ func newStyles(isDark, noColor bool) styles {
 	if noColor {
 		return plainStyles()
 	}
+	// Each colour stands out from its background as a terminal of any
+	// profile shows it, not only in true colour: 4.5:1 for text, 3:1 for
+	// rules, dimmed rows and key hints (TestThemeContrast). On 16 colours
+	// the light greys become white (\e[37m, \e[97m) on the white of
+	// xterm's and PuTTY's default, so the light theme's greys are dark
+	// enough to become bright black or blue, and the dark theme's light
+	// enough never to become black. Greys that convert to 256-colour 244
+	// to 246 become white on 16 colours: they are avoided.
 	ld := lipgloss.LightDark(isDark)
 	var (
-		accent = ld(lipgloss.Color("#5A3FD0"), lipgloss.Color("#A594F9"))
-		text   = ld(lipgloss.Color("#1F1F24"), lipgloss.Color("#E4E4EA"))
-		muted  = ld(lipgloss.Color("#6B6B76"), lipgloss.Color("#8C8C98"))
-		faint  = ld(lipgloss.Color("#C9C9D1"), lipgloss.Color("#45454F"))
-		dim    = ld(lipgloss.Color("#A3A3AD"), lipgloss.Color("#5C5C66"))
-		hkey   = ld(lipgloss.Color("#77777F"), lipgloss.Color("#7E7E89"))
-		hdesc  = ld(lipgloss.Color("#A0A0AA"), lipgloss.Color("#5E5E69"))
+		accent  = ld(lipgloss.Color("#5A3FD0"), lipgloss.Color("#A594F9"))
+		text    = ld(lipgloss.Color("#1F1F24"), lipgloss.Color("#E4E4EA"))
+		muted   = ld(lipgloss.Color("#6B6B76"), lipgloss.Color("#8C8C98"))
+		desc    = ld(lipgloss.Color("#707079"), lipgloss.Color("#78787F"))
+		faint   = ld(lipgloss.Color("#84848C"), lipgloss.Color("#5C5C66"))
+		dim     = ld(lipgloss.Color("#84848C"), lipgloss.Color("#5C5C66"))
+		hkey    = ld(lipgloss.Color("#77777F"), lipgloss.Color("#7E7E89"))
+		hdesc   = ld(lipgloss.Color("#84848C"), lipgloss.Color("#5E5E69"))
+		current = ld(lipgloss.Color("#5A3FD0"), lipgloss.Color("#C792EA")) // the current search match
 	)
 	s := styles{
 		name:   lipgloss.NewStyle().Foreground(accent).Bold(true),
@@ -67,7 +77,7 @@ func newStyles(isDark, noColor bool) styles {
 		rowTitle:    lipgloss.NewStyle().Foreground(text),
 		rowTitleSel: lipgloss.NewStyle().Foreground(accent).Bold(true),
 		rowMeta:     lipgloss.NewStyle().Foreground(muted),
-		rowDesc:     lipgloss.NewStyle().Foreground(dim),
+		rowDesc:     lipgloss.NewStyle().Foreground(desc),
 		bar:         lipgloss.NewStyle().Foreground(accent),
 		match:       lipgloss.NewStyle().Underline(true),
 		dim:         lipgloss.NewStyle().Foreground(dim),
@@ -77,7 +87,7 @@ func newStyles(isDark, noColor bool) styles {
 		accent:       accent,
 
 		searchMatch:   lipgloss.NewStyle().Reverse(true),
-		searchCurrent: lipgloss.NewStyle().Background(accent).Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#14141A"))).Bold(true),
+		searchCurrent: lipgloss.NewStyle().Background(current).Foreground(ld(lipgloss.Color("#FFFFFF"), lipgloss.Color("#14141A"))).Bold(true),
 	}
 	s.help = help.Styles{
 		ShortKey:       lipgloss.NewStyle().Foreground(hkey),
