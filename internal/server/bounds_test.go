@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -20,12 +20,6 @@ import (
 
 // Every input a stranger controls has a bound. These tests send each flood
 // at the real server and check what it costs.
-
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
 
 // 20,000 env requests with 200 KB names took the server from 34 MB to
 // 6.1 GB: names were not bounded, nor the number of variables.
@@ -200,22 +194,24 @@ func TestKeyFloodSlowsOnlyTheFlooder(t *testing.T) {
 	time.Sleep(500 * time.Millisecond) // the flood is on
 	reader := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
 	reader.WaitFor("Welcome to sshblog")
-	var worst time.Duration
-	for i := range 10 {
+	var took []time.Duration
+	for i := range 11 {
 		start := time.Now()
+		reader.Type("?")
 		if i%2 == 0 {
-			reader.Type("?")
 			reader.WaitFor("close help")
 		} else {
-			reader.Type("?")
 			reader.WaitGone("close help")
 		}
-		worst = max(worst, time.Since(start))
+		took = append(took, time.Since(start))
 	}
+	slices.Sort(took)
+	median := took[len(took)/2]
+	t.Logf("another reader's key to screen during the flood: median %s, worst %s", median, took[len(took)-1])
 	// Generous for a loaded CI machine under -race; unmetered, the flood
 	// made this reader wait seconds.
-	if worst > 2*time.Second {
-		t.Errorf("another reader's key took %s during the flood", worst)
+	if median > time.Second {
+		t.Errorf("another reader's key took %s (median) during the flood", median)
 	}
 }
 
@@ -238,9 +234,25 @@ func TestHugePostAtManyWidthsIsBounded(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			res := sshtest.Run(t, addr, fmt.Sprintf("read huge --width %d", 60+10*i))
-			if res.Status != 0 || !strings.Contains(res.Stdout, "longer than sshblog shows") {
-				t.Errorf("read at width %d: status %d, %d bytes, no notice of the cut", 60+10*i, res.Status, len(res.Stdout))
+			// Ten renders of 512 KiB queue two at a time: under the race
+			// detector on a loaded machine, that is minutes.
+			c := sshtest.Dial(t, addr)
+			sess, err := c.NewSession()
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			var out bytes.Buffer
+			sess.Stdout = &out
+			done := make(chan error, 1)
+			go func() { done <- sess.Run(fmt.Sprintf("read huge --width %d", 60+10*i)) }()
+			select {
+			case err = <-done:
+			case <-time.After(3 * time.Minute):
+				err = fmt.Errorf("not done after 3 minutes")
+			}
+			if err != nil || !strings.Contains(out.String(), "longer than sshblog shows") {
+				t.Errorf("read at width %d: %v, %d bytes, no notice of the cut", 60+10*i, err, out.Len())
 			}
 		}()
 	}

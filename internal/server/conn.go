@@ -34,6 +34,8 @@ type connState struct {
 	writing atomic.Int64
 	writers atomic.Int32
 
+	sessions atomic.Int32 // session channels being served
+
 	channelOpens *rate.Limiter // session channels opened
 	globalReqs   *rate.Limiter // global requests (keepalives and the like)
 
@@ -168,6 +170,11 @@ func (c *connState) check() {
 	}
 	c.srv.Logger.Debug("closing connection", "remote", c.RemoteAddr().String(), "reason", reason)
 	c.endApps(reason)
+	// Let the sessions send their exit status, so the reader's ssh exits
+	// cleanly rather than with "closed by remote host".
+	for deadline := time.Now().Add(endFlushTimeout); c.sessions.Load() > 0 && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+	}
 	_ = c.Close()
 }
 

@@ -27,8 +27,8 @@ import (
 // latest window size. Both end with the session.
 const (
 	maxQueuedInput = 16 << 10 // bytes read but not yet decoded
-	inputRate      = 100      // events per second a session may deliver...
-	inputBurst     = 200      // ...after a burst (a trackpad's scroll)
+	inputRate      = 40       // events per second a session may deliver (key repeat is ~30)...
+	inputBurst     = 80       // ...after a burst (a trackpad's scroll)
 	// maxPasteRunes is what the app's longest input field holds (the
 	// filter and the search take 100 characters): a paste is cut to it.
 	maxPasteRunes = 100

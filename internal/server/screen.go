@@ -208,7 +208,7 @@ const (
 
 // restoreTerminal undoes everything the screen turns on: mouse modes,
 // pastes, colours, the hidden cursor, the alternate screen and the title.
-const restoreTerminal = ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr +
+const restoreTerminal = "\x1b[?1000l" + ansi.ResetModeMouseButtonEvent + ansi.ResetModeMouseAnyEvent + ansi.ResetModeMouseExtSgr +
 	ansi.ResetModeBracketedPaste + ansi.ResetStyle + ansi.SetModeTextCursorEnable +
 	ansi.ResetModeAltScreenSaveCursor + popTitle
 

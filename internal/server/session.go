@@ -50,6 +50,7 @@ type session struct {
 	stats sessionStats
 
 	exitOnce sync.Once
+	onExit   func() // once the channel is closed
 
 	// endReason, when set before the app ends, is the line the reader sees
 	// on their main screen after the app is gone.
@@ -105,6 +106,10 @@ func (s *Server) sessionChannelHandler() ssh.ChannelHandler {
 			return
 		}
 		sess := &session{Channel: ch, srv: s, conn: conn, sctx: ctx}
+		if st := connStateOf(ctx); st != nil {
+			st.sessions.Add(1)
+			sess.onExit = func() { st.sessions.Add(-1) }
+		}
 		sess.ctx, sess.cancel = context.WithCancel(ctx)
 		defer sess.cancel()
 		sess.serve(reqs)
@@ -125,6 +130,9 @@ func (sess *session) serve(reqs <-chan *gossh.Request) {
 			<-handlerDone
 		}
 		sess.closeChannel()
+		if sess.onExit != nil {
+			sess.onExit()
+		}
 		sess.drain(reqs)
 	}()
 	defer s.recoverPanic("session requests", sess.remote(), func() { sess.cancel() })
