@@ -43,6 +43,7 @@ for os in linux darwin windows freebsd; do
   done
 done
 GOOS=darwin GOARCH=arm64 go vet ./... # the tests too, as macOS would build them
+GOOS=windows GOARCH=amd64 go vet ./...
 
 echo "== go test"
 go test -race -count=1 ./...
