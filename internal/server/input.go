@@ -27,6 +27,10 @@ import (
 // latest window size. Both end with the session.
 const (
 	maxQueuedInput = 16 << 10 // bytes read but not yet decoded
+	// maxDroppedInput ends a session that keeps sending more than the
+	// queue takes: reading (and decrypting) a flood costs CPU even when
+	// the bytes are dropped.
+	maxDroppedInput = 1 << 20
 	inputRate      = 40       // events per second a session may deliver (key repeat is ~30)...
 	inputBurst     = 80       // ...after a burst (a trackpad's scroll)
 	// maxPasteRunes is what the app's longest input field holds (the
@@ -66,7 +70,7 @@ func (s *Server) startInput(ctx context.Context, sess *session, program *tea.Pro
 func (p *inputPump) read() {
 	defer p.srv.recoverPanic("input reader", p.sess.remote(), p.sess.cancel)
 	var buf [4096]byte
-	refused := false
+	dropped := 0
 	for {
 		n, err := p.sess.Read(buf[:])
 		p.srv.testPanic("input reader")
@@ -74,11 +78,19 @@ func (p *inputPump) read() {
 		room := maxQueuedInput - len(p.queue)
 		if n > room {
 			p.flooded = true
-			if !refused {
-				refused = true
+			if dropped == 0 {
 				p.sess.srv.refuse(RefusedInput, p.sess.remote(), "")
 			}
+			dropped += n - max(room, 0)
 			n = max(room, 0)
+			if dropped > maxDroppedInput {
+				// Nobody types this much: the session costs the server
+				// the decryption of all of it, so it ends.
+				p.mu.Unlock()
+				p.sess.setReason("Closed: more input than anyone can type.")
+				p.sess.cancel()
+				return
+			}
 		}
 		p.queue = append(p.queue, buf[:n]...)
 		if err != nil {
