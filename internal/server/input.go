@@ -31,8 +31,8 @@ const (
 	// queue takes: reading (and decrypting) a flood costs CPU even when
 	// the bytes are dropped.
 	maxDroppedInput = 1 << 20
-	inputRate      = 40       // events per second a session may deliver (key repeat is ~30)...
-	inputBurst     = 80       // ...after a burst (a trackpad's scroll)
+	inputRate       = 40 // events per second a session may deliver (key repeat is ~30)...
+	inputBurst      = 80 // ...after a burst (a trackpad's scroll)
 	// maxPasteRunes is what the app's longest input field holds (the
 	// filter and the search take 100 characters): a paste is cut to it.
 	maxPasteRunes = 100
