@@ -201,6 +201,7 @@ const prerenderPosts = 200
 // prerender renders every post at the reader's width for each of the
 // Prerender window widths, one at a time so readers keep the other core.
 func (s *Server) prerender() {
+	defer s.recoverPanic("prerender", "", nil)
 	windows := s.Prerender
 	if windows == nil {
 		windows = []int{80, 100, 120}
