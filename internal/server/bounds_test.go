@@ -274,3 +274,66 @@ func TestHugePostAtManyWidthsIsBounded(t *testing.T) {
 		t.Errorf("RSS grew by %d MB", grown>>20)
 	}
 }
+
+// Session channels opened and closed in a loop on one connection: 10 at
+// once, then one a second.
+func TestChannelOpensPerConnectionAreMetered(t *testing.T) {
+	addr, srv := startServer(t, withMetrics)
+	c := sshtest.Dial(t, addr)
+	refused := 0
+	for range 20 {
+		sess, err := c.NewSession()
+		if err != nil {
+			refused++
+			continue
+		}
+		sess.Close()
+	}
+	if refused < 5 {
+		t.Errorf("%d of 20 session opens in a burst refused, want the ones past 10", refused)
+	}
+	if n := metric(t, srv, `sshblog_refused_total{reason="channel opens"}`); n != float64(refused) {
+		t.Errorf("channel open refusals counted: %v, want %d", n, refused)
+	}
+}
+
+// Global requests faster than any keepalive close the connection.
+func TestGlobalRequestFloodClosesTheConnection(t *testing.T) {
+	addr, srv := startServer(t, withMetrics)
+	c := sshtest.Dial(t, addr)
+	// Keepalives at an ordinary pace are answered (with a no).
+	if _, _, err := c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+		t.Fatalf("one keepalive: %v", err)
+	}
+	var err error
+	for range 200 {
+		if _, _, err = c.SendRequest("keepalive@openssh.com", true, nil); err != nil {
+			break
+		}
+	}
+	if err == nil {
+		t.Fatal("200 global requests in a burst, and the connection is still open")
+	}
+	if n := metric(t, srv, `sshblog_refused_total{reason="global requests"}`); n < 1 {
+		t.Errorf("global request refusals counted: %v", n)
+	}
+	sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{}).WaitFor("Welcome to sshblog")
+}
+
+// A bracketed paste is one event, cut to what the filter holds.
+func TestPasteIsOneEventCutToTheField(t *testing.T) {
+	addr, _ := startServer(t)
+	tm := sshtest.Open(t, addr, 120, 30, sshtest.TermOptions{})
+	tm.WaitFor("Welcome to sshblog")
+	tm.Type("/")
+	tm.Type("\x1b[200~" + strings.Repeat("a", 100000) + "\x1b[201~")
+	screen := tm.WaitUntil("the pasted query", func(s string) bool { return strings.Contains(s, strings.Repeat("a", 50)) })
+	for _, line := range strings.Split(screen, "\n") {
+		if n := strings.Count(line, "a"); n > 110 {
+			t.Errorf("a line holds %d pasted characters, want at most 100:\n%s", n, line)
+		}
+	}
+	// The app is still there and answers.
+	tm.Type("\x1b")
+	tm.WaitFor("Welcome to sshblog")
+}

@@ -53,6 +53,7 @@ type inputPump struct {
 	eof     bool
 	flooded bool // bytes were dropped since the last decode
 	wake    chan struct{}
+	room    chan struct{} // the queue has room again
 
 	// Delivery state, owned by the delivery goroutine.
 	dec     uv.EventDecoder
@@ -61,7 +62,7 @@ type inputPump struct {
 }
 
 func (s *Server) startInput(ctx context.Context, sess *session, program *tea.Program) {
-	p := &inputPump{srv: s, sess: sess, program: program, ctx: ctx, wake: make(chan struct{}, 1)}
+	p := &inputPump{srv: s, sess: sess, program: program, ctx: ctx, wake: make(chan struct{}, 1), room: make(chan struct{}, 1)}
 	go p.read()
 	go p.deliver()
 }
@@ -74,6 +75,7 @@ func (p *inputPump) read() {
 	for {
 		n, err := p.sess.Read(buf[:])
 		p.srv.testPanic("input reader")
+		p.waitRoom(n)
 		p.mu.Lock()
 		room := maxQueuedInput - len(p.queue)
 		if n > room {
@@ -106,6 +108,31 @@ func (p *inputPump) read() {
 		}
 	}
 }
+
+// waitRoom gives the delivery goroutine a moment to make room for n more
+// bytes: a burst (a long paste) then waits instead of being dropped, while
+// a flood still overflows.
+func (p *inputPump) waitRoom(n int) {
+	deadline := time.Now().Add(roomWait)
+	for {
+		p.mu.Lock()
+		full := len(p.queue)+n > maxQueuedInput
+		p.mu.Unlock()
+		if !full || time.Now().After(deadline) {
+			return
+		}
+		p.signal()
+		select {
+		case <-p.room:
+		case <-time.After(10 * time.Millisecond):
+		case <-p.ctx.Done():
+			return
+		}
+	}
+}
+
+// roomWait is how long a full queue holds the reader back before it drops.
+const roomWait = 200 * time.Millisecond
 
 func (p *inputPump) signal() {
 	select {
@@ -191,6 +218,12 @@ func (p *inputPump) decode(expired bool) (events []uv.Event, pending bool) {
 		}
 	}
 	p.queue = append(p.queue[:0], buf[used:]...)
+	if used > 0 {
+		select {
+		case p.room <- struct{}{}:
+		default:
+		}
+	}
 	if len(p.queue) > 0 && !pending {
 		p.signal() // more than one batch: come back for the rest
 	}

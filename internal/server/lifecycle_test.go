@@ -192,6 +192,7 @@ func TestReadWithResizeGivesBackItsSlot(t *testing.T) {
 		c.Close()
 	}
 	settle(t, srv, base, 5*time.Second)
+	sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{}).WaitFor("Welcome to sshblog")
 }
 
 // "q" and three more keys in one write: Bubble Tea's reader kept the keys
@@ -223,6 +224,7 @@ func TestQuitWithKeysInFlightLeavesNothing(t *testing.T) {
 	if grown := int64(after.HeapInuse) - int64(before.HeapInuse); grown > 8<<20 {
 		t.Errorf("100 sessions that quit with keys in flight left %d KB of heap", grown>>10)
 	}
+	sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{}).WaitFor("Welcome to sshblog")
 }
 
 // A burst of window changes with no gap, then the client dies: the
