@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -284,23 +283,3 @@ func httpStatus(t *testing.T, url string) int {
 	return resp.StatusCode
 }
 
-// A second signal means "now": an operator who presses ctrl+c twice does
-// not wait out the grace period.
-func TestSecondSignalExitsAtOnce(t *testing.T) {
-	p := startProcess(t, "SSHBLOG_SHUTDOWN_GRACE=60s")
-	tm := sshtest.Open(t, p.addr, 100, 30, sshtest.TermOptions{})
-	tm.WaitFor("Welcome to sshblog")
-	p.cmd.Process.Signal(syscall.SIGTERM)
-	tm.WaitFor("restarting") // the first signal: waiting for the reader
-	p.cmd.Process.Signal(syscall.SIGINT)
-	select {
-	case err := <-p.done:
-		var exit *exec.ExitError
-		if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-			t.Errorf("exit after a second signal: %v, want status 1", err)
-		}
-		p.done <- err
-	case <-time.After(10 * time.Second):
-		t.Fatal("server still running 10s after a second signal (grace 60s)")
-	}
-}

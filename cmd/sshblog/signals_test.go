@@ -41,7 +41,8 @@ func TestSIGHUPKeepsReaders(t *testing.T) {
 	sshtest.Open(t, p.addr, 80, 24, sshtest.TermOptions{}).WaitFor("Welcome to sshblog")
 }
 
-// A second signal exits at once, but each reader's terminal is restored
+// A second signal means "now": an operator who presses ctrl+c twice does
+// not wait out the grace period. Each reader's terminal is still restored
 // first and told why.
 func TestSecondSignalRestoresReadersTerminals(t *testing.T) {
 	p := startProcess(t, "SSHBLOG_SHUTDOWN_GRACE=60s")
