@@ -359,8 +359,14 @@ expect_refusal() {
 }
 mkdir -p "$work/corrupt" "$work/unreadable"
 echo "not a key" >"$work/corrupt/ssh_host_ed25519_key"
+chmod 0600 "$work/corrupt/ssh_host_ed25519_key" # else it is refused for its mode first
 chown -R 65532:65532 "$work/corrupt"
 expect_refusal "$name-corrupt" corrupt "$work/corrupt" "not a valid private key"
+mkdir -p "$work/loose"
+ssh-keygen -q -t ed25519 -N '' -f "$work/loose/ssh_host_ed25519_key"
+chmod 0644 "$work/loose/ssh_host_ed25519_key" # readable by others, as sshd refuses
+chown -R 65532:65532 "$work/loose"
+expect_refusal "$name-loose" "world-readable" "$work/loose" "chmod 600"
 ssh-keygen -q -t ed25519 -N '' -f "$work/unreadable/ssh_host_ed25519_key"
 chmod 0600 "$work/unreadable/ssh_host_ed25519_key" # owned by root: uid 65532 cannot read it
 chmod 0755 "$work/unreadable"
