@@ -64,7 +64,7 @@ type commandEnv struct {
 }
 
 // runCommand runs the session's command and ends the session with its exit
-// status. An empty command without a PTY is ls plus a hint to open the app.
+// status.
 func (s *Server) runCommand(sess ssh.Session) {
 	pty, _, hasPty := sess.Pty()
 	stats := statsOf(sess)
@@ -78,18 +78,9 @@ func (s *Server) runCommand(sess ssh.Session) {
 	if hasPty {
 		env.width, _ = saneWindow(pty.Window)
 	}
-	args := sess.Command()
-	var err error
-	if len(args) == 0 {
-		s.Metrics.commandRun("ls")
-		err = s.cmdLs(env, nil)
-		if err == nil {
-			fmt.Fprintf(sess.Stderr(), "To read in the app: ssh -t %s  (commands: ssh %s help)\n", env.host, env.host)
-		}
-	} else {
-		s.Metrics.commandRun(args[0])
-		err = s.dispatch(env, args[0], args[1:])
-	}
+	args := sess.Command() // never empty: a shell is the plain mode (plain.go)
+	s.Metrics.commandRun(args[0])
+	err := s.dispatch(env, args[0], args[1:])
 	status := 0
 	if err != nil {
 		var ce *cmdError
