@@ -265,21 +265,26 @@ func (s *Server) cmdRead(env commandEnv, args []string) error {
 		s.Logger.Error("rendering failed", "post", p.Path, "err", err)
 		return failure("cannot render %q right now", p.Slug)
 	}
-	header := fmt.Sprintf("%s\n%s", p.Title, p.Date.Format(time.DateOnly))
+	_, err = io.WriteString(env.out, postText(p, text, !env.pty)+"\n")
+	return err
+}
+
+// postText is a post as read prints it: title, date and tags, then the
+// rendered text. plain strips it for a pipe or a dumb terminal: not a
+// single escape sequence, and none of the spaces glamour pads lines with.
+func postText(p *content.Post, rendered string, plain bool) string {
+	header := p.Title + "\n" + p.Date.Format(time.DateOnly)
 	if len(p.Tags) > 0 {
 		header += " · " + strings.Join(p.Tags, ", ")
 	}
-	if !env.pty {
-		// A pipe gets plain text: not a single escape sequence, and none of
-		// the spaces glamour pads lines with for a terminal.
-		lines := strings.Split(ansi.Strip(text), "\n")
+	if plain {
+		lines := strings.Split(ansi.Strip(rendered), "\n")
 		for i, l := range lines {
 			lines[i] = strings.TrimRight(l, " ")
 		}
-		text = strings.Join(lines, "\n")
+		rendered = strings.Join(lines, "\n")
 	}
-	_, err = fmt.Fprintf(env.out, "%s\n\n%s\n", header, strings.TrimRight(text, "\n"))
-	return err
+	return header + "\n\n" + strings.TrimRight(rendered, "\n")
 }
 
 // maxReadWidth bounds --width, so one request cannot make the server render

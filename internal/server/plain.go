@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"charm.land/ssh"
-	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
@@ -172,14 +171,6 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 			term.print("Cannot show %q right now.\n", post.Slug)
 			continue
 		}
-		lines := strings.Split(ansi.Strip(text), "\n")
-		for i, l := range lines {
-			lines[i] = strings.TrimRight(l, " ")
-		}
-		header := post.Title + "\n" + post.Date.Format(time.DateOnly)
-		if len(post.Tags) > 0 {
-			header += " · " + strings.Join(post.Tags, ", ")
-		}
-		term.print("\n%s\n\n%s\n\n", header, strings.TrimRight(strings.Join(lines, "\n"), "\n"))
+		term.print("\n%s\n\n", postText(post, text, true))
 	}
 }

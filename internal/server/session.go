@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"runtime/debug"
+	"strings"
 	"sync"
 	"time"
 
@@ -192,7 +193,7 @@ func (sess *session) handle(req *gossh.Request, started bool) (start bool) {
 			args, err := shlex.Split(string(cmd), true)
 			if err != nil {
 				// Unbalanced quotes: take the words as they are.
-				args = splitFields(string(cmd))
+				args = strings.Fields(string(cmd))
 			}
 			sess.rawCmd, sess.args = string(cmd), args
 		}
@@ -335,22 +336,6 @@ func parseModes(b []byte) gossh.TerminalModes {
 		b = b[5:]
 	}
 	return modes
-}
-
-func splitFields(s string) []string {
-	var out []string
-	start := -1
-	for i := 0; i <= len(s); i++ {
-		if i == len(s) || s[i] == ' ' || s[i] == '\t' || s[i] == '\n' {
-			if start >= 0 {
-				out = append(out, s[start:i])
-				start = -1
-			}
-		} else if start < 0 {
-			start = i
-		}
-	}
-	return out
 }
 
 // windowBox holds a session's latest window size: a window change never
