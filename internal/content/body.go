@@ -3,6 +3,8 @@ package content
 import (
 	"bytes"
 	"strings"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // transformBody turns what Jekyll and Hugo would process before Markdown
@@ -35,7 +37,7 @@ func transformBody(body string, hugo bool) string {
 	if strings.IndexByte(body, '<') >= 0 {
 		body = convertHTML(body)
 	}
-	return dropControlRefs(body)
+	return sanitize.DropControlRefs(body)
 }
 
 // lineKind is what a line of Markdown is, as far as the conversions care.

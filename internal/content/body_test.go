@@ -3,6 +3,8 @@ package content
 import (
 	"strings"
 	"testing"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 func TestTransformLiquid(t *testing.T) {
@@ -116,8 +118,8 @@ func TestControlReferences(t *testing.T) {
 		{"&#99999999999999999999;", "&#99999999999999999999;"},
 	}
 	for _, tt := range tests {
-		if got := dropControlRefs(tt.in); got != tt.want {
-			t.Errorf("dropControlRefs(%q) = %q, want %q", tt.in, got, tt.want)
+		if got := sanitize.DropControlRefs(tt.in); got != tt.want {
+			t.Errorf("sanitize.DropControlRefs(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

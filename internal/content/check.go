@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // Check loads the posts of fsys as Load does and writes a report for an
@@ -58,16 +60,16 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 	case err != nil:
 		var pe *fs.PathError
 		if errors.As(err, &pe) && errors.Is(err, fs.ErrNotExist) {
-			fmt.Fprintf(w, "%s: no such folder: check the path to the posts\n", SanitizeLine(where))
+			fmt.Fprintf(w, "%s: no such folder: check the path to the posts\n", sanitize.Line(where))
 		} else {
-			fmt.Fprintf(w, "%s: %s\n", SanitizeLine(where), SanitizeLine(err.Error()))
+			fmt.Fprintf(w, "%s: %s\n", sanitize.Line(where), sanitize.Line(err.Error()))
 		}
 		errs++
 	default:
 		hidden = blog.Hidden()
 		posts = blog.Len() + hidden
 		if posts == 0 && errs == 0 {
-			fmt.Fprintf(w, "%s: no posts found: add Markdown files (.md or .markdown)\n", SanitizeLine(where))
+			fmt.Fprintf(w, "%s: no posts found: add Markdown files (.md or .markdown)\n", sanitize.Line(where))
 			errs++
 		}
 	}

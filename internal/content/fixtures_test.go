@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // fixtureNow is the moment the fixtures are loaded at: posts after it are
@@ -347,12 +349,12 @@ func assertClean(t testing.TB, p *Post) {
 		oneLine["Category "+c] = c
 	}
 	for field, s := range oneLine {
-		if i := strings.IndexFunc(s, func(r rune) bool { return isControl(r) || r == '\n' || r == '\t' }); i >= 0 {
+		if i := strings.IndexFunc(s, func(r rune) bool { return sanitize.IsControl(r) || r == '\n' || r == '\t' }); i >= 0 {
 			t.Errorf("%s holds a control character at %d: %q", field, i, s)
 		}
 	}
 	for field, s := range map[string]string{"Body": p.Body, "Source": p.Source} {
-		if i := strings.IndexFunc(s, isControl); i >= 0 {
+		if i := strings.IndexFunc(s, sanitize.IsControl); i >= 0 {
 			t.Errorf("%s holds a control character at %d: %q", field, i, s[max(0, i-20):min(len(s), i+20)])
 		}
 	}

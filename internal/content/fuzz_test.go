@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // FuzzParsePost parses arbitrary files: no input may panic or hang, and
@@ -59,7 +61,7 @@ func FuzzParsePost(f *testing.F) {
 				t.Fatalf("error %T %v does not name the file %q", err, err, name)
 			}
 			msg := pe.Error()
-			if strings.ContainsAny(msg, "\n\t") || !isClean(msg) {
+			if strings.ContainsAny(msg, "\n\t") || !sanitize.IsClean(msg) {
 				t.Errorf("error message is not one clean line: %q", msg)
 			}
 			return
@@ -78,22 +80,22 @@ func FuzzSanitize(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		got := Sanitize(s)
-		if strings.IndexFunc(got, isControl) >= 0 || !utf8.ValidString(got) {
-			t.Fatalf("Sanitize(%q) = %q holds a control character", s, got)
+		got := sanitize.Text(s)
+		if strings.IndexFunc(got, sanitize.IsControl) >= 0 || !utf8.ValidString(got) {
+			t.Fatalf("sanitize.Text(%q) = %q holds a control character", s, got)
 		}
 		if strings.Count(got, "\n") != strings.Count(s, "\n") {
-			t.Fatalf("Sanitize(%q) = %q changes the number of lines", s, got)
+			t.Fatalf("sanitize.Text(%q) = %q changes the number of lines", s, got)
 		}
-		if Sanitize(got) != got {
+		if sanitize.Text(got) != got {
 			t.Fatalf("Sanitize is not idempotent on %q", s)
 		}
-		line := SanitizeLine(s)
-		if strings.ContainsAny(line, "\n\t") || strings.IndexFunc(line, isControl) >= 0 {
-			t.Fatalf("SanitizeLine(%q) = %q", s, line)
+		line := sanitize.Line(s)
+		if strings.ContainsAny(line, "\n\t") || strings.IndexFunc(line, sanitize.IsControl) >= 0 {
+			t.Fatalf("sanitize.Line(%q) = %q", s, line)
 		}
-		if refs := dropControlRefs(got); strings.IndexFunc(refs, isControl) >= 0 {
-			t.Fatalf("dropControlRefs(%q) = %q", got, refs)
+		if refs := sanitize.DropControlRefs(got); strings.IndexFunc(refs, sanitize.IsControl) >= 0 {
+			t.Fatalf("sanitize.DropControlRefs(%q) = %q", got, refs)
 		}
 	})
 }

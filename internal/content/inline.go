@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // plainInline turns one line of Markdown (a title, a description) into
@@ -35,7 +37,7 @@ func plainInlineDepth(s string, depth int) string {
 		}
 		s = s[:cut] + "…"
 	}
-	s = SanitizeLine(s)
+	s = sanitize.Line(s)
 	if !strings.ContainsAny(s, "\\`![<{*_~&") {
 		return s
 	}
@@ -155,7 +157,7 @@ func plainInlineDepth(s string, depth int) string {
 			b.WriteString(html.UnescapeString(p.text))
 		}
 	}
-	return SanitizeLine(b.String())
+	return sanitize.Line(b.String())
 }
 
 // delimiterRun describes the run of n emphasis characters at s[i], with

@@ -11,6 +11,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/sshblog/sshblog/internal/sanitize"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -35,7 +36,7 @@ type ParseError struct {
 // when there is no line; a warning's message starts with "warning: ". It is one line and holds no control characters,
 // whatever the file is called.
 func (e *ParseError) Error() string {
-	msg := SanitizeLine(e.Msg)
+	msg := sanitize.Line(e.Msg)
 	if e.Warning {
 		msg = "warning: " + msg
 	}
@@ -49,7 +50,7 @@ func (e *ParseError) Error() string {
 // when the name holds control characters.
 func (e *ParseError) Name() string {
 	name := joinRoot(e.Root, e.Path)
-	if !isClean(name) || strings.ContainsAny(name, "\n\t") {
+	if !sanitize.IsClean(name) || strings.ContainsAny(name, "\n\t") {
 		return strconv.Quote(name)
 	}
 	return name
@@ -157,8 +158,8 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		text = strings.ReplaceAll(text, "\r\n", "\n")
 		text = strings.ReplaceAll(text, "\r", "\n")
 	}
-	if hasControls(text) {
-		text = Sanitize(text)
+	if sanitize.HasControls(text) {
+		text = sanitize.Text(text)
 	}
 	text = toNFC(text)
 
@@ -499,7 +500,7 @@ func mergeTags(lists ...[]string) []string {
 	for _, l := range lists {
 	next:
 		for _, t := range l {
-			t = SanitizeLine(toNFC(t))
+			t = sanitize.Line(toNFC(t))
 			if t == "" {
 				continue
 			}
@@ -553,7 +554,7 @@ func slugify(s string) string {
 
 // readableName turns a file stem like "my-first_post" into "My first post".
 func readableName(stem string) string {
-	s := SanitizeLine(strings.Map(func(r rune) rune {
+	s := sanitize.Line(strings.Map(func(r rune) rune {
 		if r == '-' || r == '_' {
 			return ' '
 		}
@@ -568,39 +569,17 @@ func readableName(stem string) string {
 
 // countWords counts what strings.Fields would return, without the slice.
 func countWords(s string) int {
-	n := 0
-	prev := uint8(1) // 1 after white space, 0 in a word
-	for i := 0; i < len(s); i++ {
-		cl := wordClass[s[i]]
-		if cl > 1 {
-			r, size := utf8.DecodeRuneInString(s[i:])
-			cl = 0
-			if unicode.IsSpace(r) {
-				cl = 1
-			}
-			i += size - 1
+	n, inWord := 0, false
+	for _, r := range s {
+		space := r < utf8.RuneSelf && (r == ' ' || r == '\n' || r == '\t' || r == '\r' || r == '\v' || r == '\f') ||
+			r >= utf8.RuneSelf && unicode.IsSpace(r)
+		if !space && !inWord {
+			n++
 		}
-		n += int(prev &^ cl) // a word starts here
-		prev = cl
+		inWord = !space
 	}
 	return n
 }
-
-// wordClass sorts bytes for countWords: 0 part of a word, 1 white space,
-// 2 the lead byte of a character that may be white space.
-var wordClass = func() (t [256]uint8) {
-	for c := range utf8.RuneSelf {
-		if asciiSpace[c] {
-			t[c] = 1
-		}
-	}
-	for c := range t {
-		if maySpaceLead[c] {
-			t[c] = 2
-		}
-	}
-	return t
-}()
 
 // toNFC puts s in Unicode normalization form C, so that text saved
 // decomposed (file names on macOS, some editors) shows and compares like

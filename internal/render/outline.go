@@ -15,6 +15,7 @@ import (
 	"github.com/yuin/goldmark/text"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // Link is a link of a post: its text as the reader sees it and where it
@@ -47,8 +48,8 @@ func ParseOutline(md string) Outline {
 	var o Outline
 	seen := map[string]bool{}
 	addLink := func(l Link) {
-		l.URL = strings.TrimSpace(content.SanitizeLine(l.URL))
-		l.Text = content.SanitizeLine(l.Text)
+		l.URL = strings.TrimSpace(sanitize.Line(l.URL))
+		l.Text = sanitize.Line(l.Text)
 		if l.URL == "" || seen[l.URL] || !linkable(l.URL) {
 			return
 		}
@@ -64,7 +65,7 @@ func ParseOutline(md string) Outline {
 		}
 		switch n := n.(type) {
 		case *ast.Heading:
-			if t := content.SanitizeLine(plainText(n, src)); t != "" {
+			if t := sanitize.Line(plainText(n, src)); t != "" {
 				o.Headings = append(o.Headings, Heading{Level: n.Level, Text: t})
 			}
 		case *ast.Link:

@@ -16,6 +16,7 @@ import (
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // commandNames are the SSH commands; anything else given with a PTY is a
@@ -51,7 +52,7 @@ func usage(format string, args ...any) error {
 // shown makes a client's argument safe to print back: no control
 // characters, bounded length.
 func shown(s string) string {
-	return content.SanitizeLine(truncate(s, 80))
+	return sanitize.Line(truncate(s, 80))
 }
 
 // commandEnv is what a command needs to know about its session.

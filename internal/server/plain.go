@@ -13,6 +13,7 @@ import (
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // The plain mode is the blog for a terminal that takes no escape sequences
@@ -157,7 +158,7 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 			}
 		}
 		if post == nil {
-			term.print("No post %q: type a number from 1 to %d, or a slug.\n", content.SanitizeLine(truncate(line, 80)), len(posts))
+			term.print("No post %q: type a number from 1 to %d, or a slug.\n", sanitize.Line(truncate(line, 80)), len(posts))
 			continue
 		}
 		s.Metrics.postViewed(post)

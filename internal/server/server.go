@@ -21,6 +21,7 @@ import (
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
+	"github.com/sshblog/sshblog/internal/sanitize"
 	"github.com/sshblog/sshblog/internal/tui"
 )
 
@@ -126,7 +127,7 @@ func (s *Server) init() error {
 		s.refusals = newRefusalLog(func(reason, addr, detail string, suppressed int) {
 			kv := []any{"reason", reason, "remote", addr}
 			if detail != "" {
-				kv = append(kv, "detail", content.SanitizeLine(truncate(detail, 64)))
+				kv = append(kv, "detail", sanitize.Line(truncate(detail, 64)))
 			}
 			if suppressed > 0 {
 				kv = append(kv, "suppressed", suppressed)
@@ -283,7 +284,7 @@ func (s *Server) connFailed(conn net.Conn, err error) {
 		s.refuse(RefusedProxyHeader, conn.RemoteAddr().String(), err.Error())
 		return
 	}
-	s.Logger.Debug("connection failed", "remote", conn.RemoteAddr().String(), "err", content.SanitizeLine(err.Error()))
+	s.Logger.Debug("connection failed", "remote", conn.RemoteAddr().String(), "err", sanitize.Line(err.Error()))
 }
 
 // sessionStats is what the session's end-of-session log line reports.
@@ -320,10 +321,10 @@ func (s *Server) logMiddleware() wish.Middleware {
 				pty, _, _ := sess.Pty()
 				s.Logger.Info("session ended",
 					"remote", sess.RemoteAddr().String(),
-					"user", content.SanitizeLine(truncate(sess.User(), 64)),
+					"user", sanitize.Line(truncate(sess.User(), 64)),
 					"kind", kind,
-					"command", content.SanitizeLine(truncate(sess.RawCommand(), 128)),
-					"term", content.SanitizeLine(truncate(pty.Term, 32)),
+					"command", sanitize.Line(truncate(sess.RawCommand(), 128)),
+					"term", sanitize.Line(truncate(pty.Term, 32)),
 					"duration", d.Round(time.Millisecond),
 					"viewed", stats.viewed.Load(),
 					"sent", stats.sent.Load(),

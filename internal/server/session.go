@@ -13,10 +13,9 @@ import (
 
 	"charm.land/ssh"
 	"github.com/anmitsu/go-shlex"
+	"github.com/sshblog/sshblog/internal/sanitize"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
-
-	"github.com/sshblog/sshblog/internal/content"
 )
 
 // session is one SSH session channel, owned from the moment it is opened to
@@ -258,7 +257,7 @@ func (sess *session) refuse(req *gossh.Request, reason, detail string) bool {
 	s := sess.srv
 	s.Metrics.refusal(reason)
 	if reason == RefusedRequest {
-		s.Logger.Debug("refused request", "type", content.SanitizeLine(truncate(req.Type, 64)), "detail", content.SanitizeLine(truncate(detail, 64)))
+		s.Logger.Debug("refused request", "type", sanitize.Line(truncate(req.Type, 64)), "detail", sanitize.Line(truncate(detail, 64)))
 		return false
 	}
 	s.refusals.refuse(reason, sess.remote(), detail)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
+	"github.com/sshblog/sshblog/internal/sanitize"
 )
 
 // Options configures a Model.
@@ -135,7 +136,7 @@ func New(opts Options) *Model {
 // cleanLink makes a client's deep link safe to show back: no control
 // characters, at most 100 runes.
 func cleanLink(link string) string {
-	link = content.SanitizeLine(link)
+	link = sanitize.Line(link)
 	if r := []rune(link); len(r) > 100 {
 		link = string(r[:100]) + "…"
 	}

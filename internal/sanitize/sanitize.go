@@ -1,4 +1,7 @@
-package content
+// Package sanitize makes text from strangers (posts, clients) safe to show on a
+// terminal: no control characters, no escape sequences, and no character
+// references a renderer would turn into them.
+package sanitize
 
 import (
 	"strings"
@@ -6,15 +9,15 @@ import (
 	"unicode/utf8"
 )
 
-// Sanitize removes terminal control characters and escape sequences from s,
+// Text removes terminal control characters and escape sequences from s,
 // so text from a post (or a client) can never drive a reader's terminal.
 // Newlines and tabs are kept; everything else below U+0020, DEL, and the C1
 // controls (U+0080–U+009F) go, and so do whole ESC/CSI/OSC/DCS sequences
 // (introduced by ESC or by their C1 form, such as U+009B), not just their
 // introducer. A sequence never extends past the end of its line, so the line
 // count of s is kept. Invalid UTF-8 bytes are dropped.
-func Sanitize(s string) string {
-	if isClean(s) {
+func Text(s string) string {
+	if IsClean(s) {
 		return s
 	}
 	b := make([]byte, 0, len(s))
@@ -48,10 +51,10 @@ func Sanitize(s string) string {
 	return string(b)
 }
 
-// SanitizeLine is Sanitize for one-line values (titles, tags, user names):
+// Line is Text for one-line values (titles, tags, user names):
 // newlines and tabs become spaces, and runs of spaces collapse.
-func SanitizeLine(s string) string {
-	s = Sanitize(s)
+func Line(s string) string {
+	s = Text(s)
 	if !needsCollapse(s) {
 		return s
 	}
@@ -171,7 +174,9 @@ func skipC1(s string, i int, r rune) int {
 	return i
 }
 
-func isControl(r rune) bool {
+// IsControl reports whether Text removes r: a control character other than
+// newline and tab.
+func IsControl(r rune) bool {
 	switch {
 	case r == '\n' || r == '\t':
 		return false
@@ -181,14 +186,14 @@ func isControl(r rune) bool {
 	return false
 }
 
-// isClean is the fast path: most posts hold no control characters at all.
-func isClean(s string) bool {
-	return !hasControls(s) && utf8.ValidString(s)
+// IsClean is the fast path: most posts hold no control characters at all.
+func IsClean(s string) bool {
+	return !HasControls(s) && utf8.ValidString(s)
 }
 
-// hasControls reports whether s, valid UTF-8, holds a control character
-// Sanitize removes.
-func hasControls(s string) bool {
+// HasControls reports whether s, valid UTF-8, holds a control character
+// Text removes.
+func HasControls(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; controlByte[c] {
 			if c != 0xc2 || i+1 < len(s) && s[i+1] < 0xa0 { // U+0080–U+009F
@@ -208,12 +213,12 @@ var controlByte = func() (t [256]bool) {
 	return t
 }()
 
-// dropControlRefs removes numeric character references (&#27; &#x9b;) that
+// DropControlRefs removes numeric character references (&#27; &#x9b;) that
 // name a control character: a Markdown renderer would decode them into the
-// very bytes Sanitize removed. As with the characters themselves, the rest
+// very bytes Text removes. As with the characters themselves, the rest
 // of an escape sequence they introduce goes too ("&#27;[31m"). &#9; and
 // &#10; (tab, newline) stay.
-func dropControlRefs(s string) string {
+func DropControlRefs(s string) string {
 	i := strings.Index(s, "&#")
 	if i < 0 {
 		return s
@@ -221,7 +226,7 @@ func dropControlRefs(s string) string {
 	b := make([]byte, 0, len(s))
 	for i >= 0 {
 		end, r, ok := numericRef(s, i)
-		if ok && isControl(r) {
+		if ok && IsControl(r) {
 			b = append(b, s[:i]...)
 			switch {
 			case r == 0x1b:
