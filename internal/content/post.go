@@ -17,7 +17,8 @@ type Post struct {
 	Tags        []string  // tags then categories, as first written; compared case-insensitively
 	Categories  []string  // the categories among Tags, for a UI that shows them apart
 	Description string    // one line for lists: front matter or the first paragraph
-	Body        string    // Markdown, without front matter, Liquid or raw HTML
+	Body        string    // Markdown, without front matter or Liquid: the text Doc was parsed from
+	Doc         *Doc      // Body parsed, once; never changed after Load
 	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends; cut as Body is past MaxPostBytes
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body
