@@ -220,6 +220,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	p.Body = trimLeadingBlankLines(body)
 	p.Words = countWords(p.Body)
 	p.Doc = parseDoc(p.Body, lang == "toml")
+	p.Outline = p.Doc.outline()
 	if cut {
 		size, over := po.size, false
 		if size <= 0 || size < int64(len(data)) {

@@ -19,6 +19,7 @@ type Post struct {
 	Description string    // one line for lists: front matter or the first paragraph
 	Body        string    // Markdown, without front matter or Liquid: the text Doc was parsed from
 	Doc         *Doc      // Body parsed, once; never changed after Load
+	Outline     Outline   // the links and headings of Doc
 	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends; cut as Body is past MaxPostBytes
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body

@@ -78,8 +78,6 @@ type Renderer struct {
 	inflight map[key]*call
 
 	hits, misses atomic.Int64
-
-	outlines outlineCache // links and headings per post: see Outline
 }
 
 type key struct {

@@ -248,9 +248,6 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		return nil
 
-	case outlineMsg:
-		return m.reader.update(msg)
-
 	case renderedMsg:
 		cmd := m.reader.update(msg)
 		if cmd == nil && msg.key == m.reader.want() {

@@ -24,20 +24,11 @@ type renderKey struct {
 	style render.Style
 }
 
-// renderedMsg delivers a post rendered in the background, with its links
-// and headings.
+// renderedMsg delivers a post rendered in the background.
 type renderedMsg struct {
-	key     renderKey
-	text    string
-	err     error
-	outline *render.Outline
-}
-
-// outlineMsg delivers the links and headings of a post whose text came
-// from the cache before they were parsed.
-type outlineMsg struct {
-	post    *content.Post
-	outline *render.Outline
+	key  renderKey
+	text string
+	err  error
 }
 
 // renderCmd renders p off the update loop: a miss in the renderer's cache
@@ -45,13 +36,8 @@ type outlineMsg struct {
 func renderCmd(r *render.Renderer, p *content.Post, k renderKey) tea.Cmd {
 	return func() tea.Msg {
 		text, err := r.Render(p, k.width, k.style)
-		return renderedMsg{key: k, text: text, err: err, outline: r.Outline(p)}
+		return renderedMsg{key: k, text: text, err: err}
 	}
-}
-
-// outlineCmd parses p's links and headings off the update loop.
-func outlineCmd(r *render.Renderer, p *content.Post) tea.Cmd {
-	return func() tea.Msg { return outlineMsg{post: p, outline: r.Outline(p)} }
 }
 
 // prefetchCmd renders p into the shared cache and reports nothing, so that
@@ -62,7 +48,6 @@ func prefetchCmd(r *render.Renderer, p *content.Post, k renderKey) tea.Cmd {
 	}
 	return func() tea.Msg {
 		_, _ = r.Render(p, k.width, k.style)
-		r.Outline(p)
 		return nil
 	}
 }
@@ -89,7 +74,7 @@ type reader struct {
 	plain []string // the post's lines without escape sequences
 	postN int      // how many of lines are the post's
 
-	outline *render.Outline // the post's links and headings; nil until parsed
+	outline *content.Outline // the post's links and headings; nil with no post
 	related []*content.Post // shown below the text
 	relSel  int             // the related post chosen with tab, or -1
 
@@ -146,7 +131,7 @@ func (r *reader) open(p *content.Post, related []*content.Post) {
 	r.post = p
 	r.text, r.textKey, r.inflight = "", renderKey{}, renderKey{}
 	r.lines, r.plain, r.postN = nil, nil, 0
-	r.outline = nil
+	r.outline = &p.Outline
 	r.related, r.relSel = related, -1
 	r.search.clear()
 	r.panel = nil
@@ -177,27 +162,19 @@ func (r *reader) refresh() tea.Cmd {
 	if r.post == nil {
 		return nil
 	}
-	var outline tea.Cmd
-	if r.outline == nil {
-		if o, ok := r.renderer.CachedOutline(r.post); ok {
-			r.outline = o
-		} else {
-			outline = outlineCmd(r.renderer, r.post)
-		}
-	}
 	want := r.want()
 	if r.shown() && r.textKey == want {
-		return outline
+		return nil
 	}
 	if text, ok := r.renderer.Cached(r.post, want.width, want.style); ok {
 		r.setText(text, want)
-		return outline
+		return nil
 	}
 	if r.inflight == want {
-		return outline
+		return nil
 	}
 	r.inflight = want
-	return renderCmd(r.renderer, r.post, want) // it brings the outline too
+	return renderCmd(r.renderer, r.post, want)
 }
 
 // shown reports whether a rendering of the post is on screen (possibly for
@@ -263,20 +240,12 @@ func (r *reader) update(msg tea.Msg) tea.Cmd {
 		if r.post == nil || msg.key != r.want() {
 			return nil // stale: another post, width or style
 		}
-		if r.outline == nil && msg.outline != nil {
-			r.outline = msg.outline
-		}
 		r.inflight = renderKey{}
 		if msg.err != nil {
 			r.setText(r.fallback(msg.err), msg.key)
 			return nil
 		}
 		r.setText(msg.text, msg.key)
-		return nil
-	case outlineMsg:
-		if msg.post == r.post && r.outline == nil {
-			r.outline = msg.outline
-		}
 		return nil
 	case tea.KeyPressMsg:
 		switch {
