@@ -75,8 +75,8 @@ type reader struct {
 	postN int      // how many of lines are the post's
 
 	outline *content.Outline // the post's links and headings; nil with no post
-	related []*content.Post // shown below the text
-	relSel  int             // the related post chosen with tab, or -1
+	related []*content.Post  // shown below the text
+	relSel  int              // the related post chosen with tab, or -1
 
 	hasNext, hasPrev bool // n and p have somewhere to go
 
