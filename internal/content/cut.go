@@ -38,19 +38,6 @@ func trimPartialRune(data []byte) []byte {
 	return data
 }
 
-// closeFence closes a fenced code block that the end of body leaves open,
-// so that what follows is not shown as code.
-func closeFence(body string) string {
-	var sc blockScanner
-	for line := range strings.Lines(body) {
-		sc.classify(strings.TrimSuffix(line, "\n"))
-	}
-	if !sc.inFence {
-		return body
-	}
-	return endLine(body) + strings.Repeat(string(sc.fenceChar), sc.fenceLen) + "\n"
-}
-
 // appendParagraph adds a paragraph at the end of Markdown text.
 func appendParagraph(s, para string) string {
 	if s = endLine(s); s != "" {

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // longPost is a post of about size bytes: a front matter, then numbered
@@ -48,11 +50,12 @@ func TestLongPostIsCut(t *testing.T) {
 	}
 	note := fmt.Sprintf("This post is longer than sshblog shows (%d KB); the rest is in its source file.", kb)
 
-	// Body: the start of the text, to the end of a line under the cap, the
-	// open code block closed, then the note.
-	kept, ok := strings.CutSuffix(p.Body, "```\n\n"+note+"\n")
+	// Body: the start of the text, to the end of a line under the cap, then
+	// the note. In the tree, the note is a paragraph of its own after the
+	// code block that the cut left open: never shown as code.
+	kept, ok := strings.CutSuffix(p.Body, "\n"+note+"\n")
 	if !ok {
-		t.Fatalf("the body does not end with a closed fence and the note:\n%s", tail(p.Body))
+		t.Fatalf("the body does not end with the note:\n%s", tail(p.Body))
 	}
 	if !strings.HasPrefix(full, kept) || !strings.HasSuffix(kept, "\n") {
 		t.Errorf("the body kept is not whole lines of the post:\n%s", tail(kept))
@@ -60,11 +63,18 @@ func TestLongPostIsCut(t *testing.T) {
 	if len(kept) > MaxPostBytes || len(kept) < MaxPostBytes-200 {
 		t.Errorf("kept %d bytes of the body, want just under %d", len(kept), MaxPostBytes)
 	}
-	if strings.Count(p.Body, "```")%2 != 0 || !utf8.ValidString(p.Body) {
-		t.Errorf("fences %d, valid UTF-8 %v", strings.Count(p.Body, "```"), utf8.ValidString(p.Body))
+	last := p.Doc.Root.LastChild()
+	if last.Kind() != ast.KindParagraph || p.Doc.PlainText(last) != note {
+		t.Errorf("the document ends with a %s reading %q, want the note as a paragraph", last.Kind(), p.Doc.PlainText(last))
 	}
-	if p.Words != countWords(kept) {
-		t.Errorf("Words = %d, want %d (the kept text)", p.Words, countWords(kept))
+	if k := last.PreviousSibling().Kind(); k != ast.KindFencedCodeBlock {
+		t.Errorf("before the note: %s, want the code block the cut left open", k)
+	}
+	if !utf8.ValidString(p.Body) {
+		t.Error("the body is not valid UTF-8")
+	}
+	if max := countWords(kept) + countWords(note); p.Words <= 0 || p.Words > max {
+		t.Errorf("Words = %d, want at most %d (the kept text)", p.Words, max)
 	}
 
 	// Source ("raw"): cut at the same line, then the note.
@@ -140,21 +150,6 @@ func TestTrimPartialRune(t *testing.T) {
 	}
 }
 
-func TestCloseFence(t *testing.T) {
-	for in, want := range map[string]string{
-		"text\n":                   "text\n",
-		"```\ncode\n```\n":         "```\ncode\n```\n",
-		"````go\ncode\n```\n":      "````go\ncode\n```\n````\n",
-		"~~~\ncode":                "~~~\ncode\n~~~\n",
-		"    indented\n    code\n": "    indented\n    code\n",
-	} {
-		if got := closeFence(in); got != want {
-			t.Errorf("closeFence(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
-// A file of 2 GB (sparse: it takes no disk) is never read whole.
 func TestHugeFileIsNotRead(t *testing.T) {
 	dir := t.TempDir()
 	name := filepath.Join(dir, "2020-01-01-huge.md")

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"html"
 	"strings"
+	"unicode"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
@@ -107,8 +109,9 @@ func (d *Doc) appendParagraph(s string) {
 }
 
 // PlainText is the text of n and everything in it as a reader sees it:
-// marks gone, character references and escapes decoded, inline line breaks
-// as spaces, blocks separated by newlines. It is sanitized.
+// marks gone, character references and escapes decoded, soft line breaks
+// as spaces, blocks and hard line breaks as newlines, table cells as
+// "a | b". It is sanitized.
 func (d *Doc) PlainText(n ast.Node) string {
 	var b bytes.Buffer
 	writePlain(&b, n, d.Source)
@@ -116,7 +119,7 @@ func (d *Doc) PlainText(n ast.Node) string {
 }
 
 // inlineText is the plain text of an inline container (a heading, a link,
-// a paragraph) on one line.
+// a paragraph) on one line: line breaks become spaces.
 func (d *Doc) inlineText(n ast.Node) string {
 	var b bytes.Buffer
 	writePlain(&b, n, d.Source)
@@ -128,7 +131,10 @@ func writePlain(b *bytes.Buffer, n ast.Node, src []byte) {
 		switch c := c.(type) {
 		case *ast.Text:
 			b.WriteString(decodeText(c.Segment.Value(src)))
-			if c.SoftLineBreak() || c.HardLineBreak() {
+			switch {
+			case c.HardLineBreak():
+				b.WriteByte('\n')
+			case c.SoftLineBreak():
 				b.WriteByte(' ')
 			}
 		case *ast.String:
@@ -150,6 +156,11 @@ func writePlain(b *bytes.Buffer, n ast.Node, src []byte) {
 				b.Write(seg.Value(src))
 			}
 			b.WriteByte('\n')
+		case *east.TableCell:
+			writePlain(b, c, src)
+			if c.NextSibling() != nil {
+				b.WriteString(" | ")
+			}
 		default:
 			writePlain(b, c, src)
 			if c.Type() == ast.TypeBlock {
@@ -169,4 +180,124 @@ func decodeText(v []byte) string {
 		return string(v)
 	}
 	return html.UnescapeString(string(v))
+}
+
+// lineMarkdown reads one-line fields (titles, descriptions) as Markdown
+// text: only paragraphs, so that a title such as "1. Intro" or "- dash"
+// keeps its marks, but emphasis, code, links and HTML become plain text.
+var lineMarkdown = goldmark.New(
+	goldmark.WithParser(parser.NewParser(
+		parser.WithBlockParsers(util.Prioritized(parser.NewParagraphParser(), 1000)),
+		parser.WithInlineParsers(parser.DefaultInlineParsers()...),
+	)),
+	goldmark.WithExtensions(strikethroughExtension{}, htmlExtension{}),
+)
+
+// maxLine bounds a one-line field; longer text is cut before it is read.
+const maxLine = 8 << 10
+
+// plainInline turns one line of Markdown (a title, a description from the
+// front matter) into plain text for lists.
+func plainInline(s string) string {
+	if s == "" {
+		return ""
+	}
+	if len(s) > maxLine {
+		s = cutAtLine(s, maxLine)
+	}
+	src := []byte(s)
+	tb := &textBuf{base: len(src)}
+	pc := parser.NewContext()
+	pc.Set(textBufKey, tb)
+	root := lineMarkdown.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
+	d := &Doc{Root: root.(*ast.Document), Source: append(src, tb.extra...)}
+	return d.inlineText(d.Root)
+}
+
+// leadingHeading is the document's first block when it is a level-one
+// heading ("# Title", or "Title" over "===="), and its text.
+func (d *Doc) leadingHeading() (string, ast.Node, bool) {
+	h, ok := d.Root.FirstChild().(*ast.Heading)
+	if !ok || h.Level != 1 {
+		return "", nil, false
+	}
+	t := d.inlineText(h)
+	return t, h, t != ""
+}
+
+// description is the first paragraph of prose, as plain text cut at a
+// word boundary to at most limit characters. Paragraphs of images only, and
+// those in tables, do not count. Without a paragraph, a list item or quote
+// stands in: it is a paragraph too in the tree, unless tight.
+func (d *Doc) description(limit int) string {
+	var found string
+	_ = ast.Walk(d.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n.Kind() {
+		case ast.KindHeading, ast.KindFencedCodeBlock, ast.KindCodeBlock, ast.KindHTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case ast.KindParagraph, ast.KindTextBlock:
+			if d.imagesOnly(n) {
+				return ast.WalkSkipChildren, nil
+			}
+			if t := d.inlineText(n); t != "" {
+				found = t
+				return ast.WalkStop, nil
+			}
+			return ast.WalkSkipChildren, nil
+		}
+		if n.Kind() == east.KindTable {
+			return ast.WalkSkipChildren, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return cutWords(found, limit)
+}
+
+// imagesOnly reports whether an inline container holds nothing but images
+// (maybe linked) and white space.
+func (d *Doc) imagesOnly(n ast.Node) bool {
+	any := false
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		switch c := c.(type) {
+		case *ast.Image:
+			any = true
+		case *ast.Link:
+			if !d.imagesOnly(c) {
+				return false
+			}
+			any = true
+		case *ast.Text:
+			if len(bytes.TrimSpace(c.Segment.Value(d.Source))) > 0 {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return any
+}
+
+// cutWords shortens s to at most limit runes, at a word boundary, with an
+// ellipsis when something was cut.
+func cutWords(s string, limit int) string {
+	cut, space, n := -1, -1, 0 // byte offsets of rune limit-1 and of the last space after rune limit/2
+	for i, r := range s {
+		if n == limit-1 {
+			cut = i
+		}
+		if n == limit {
+			if space >= 0 {
+				cut = space
+			}
+			return strings.TrimRightFunc(s[:cut], unicode.IsSpace) + "…"
+		}
+		if n > limit/2 && unicode.IsSpace(r) {
+			space = i
+		}
+		n++
+	}
+	return s
 }

@@ -206,21 +206,21 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		return nil, failFM(err)
 	}
 	p.Title = plainInline(rawTitle)
-	if h, rest, ok := leadingHeading(body); ok {
+	p.Body = trimLeadingBlankLines(body)
+	p.Doc = parseDoc(p.Body, lang == "toml")
+	if h, node, ok := p.Doc.leadingHeading(); ok {
 		switch {
 		case p.Title == "":
-			p.Title, body = h, rest
+			p.Title = h
+			p.Doc.Root.RemoveChild(p.Doc.Root, node) // so it is not shown twice
 		case strings.EqualFold(h, p.Title):
-			body = rest // the same title again as the first heading
+			p.Doc.Root.RemoveChild(p.Doc.Root, node) // the same title again as the first heading
 		}
 	}
 	if p.Title == "" {
 		p.Title = readableName(cmpOr(stemRest, stem))
 	}
-	p.Body = trimLeadingBlankLines(body)
-	p.Words = countWords(p.Body)
-	p.Doc = parseDoc(p.Body, lang == "toml")
-	p.Outline = p.Doc.outline()
+	p.Words = countWords(p.Doc.PlainText(p.Doc.Root))
 	if cut {
 		size, over := po.size, false
 		if size <= 0 || size < int64(len(data)) {
@@ -228,9 +228,11 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		}
 		pp.cutKB, pp.cutOver = max(1, int(size>>10)), over
 		note := cutNote(pp.cutKB, over)
-		p.Body = appendParagraph(closeFence(p.Body), note)
+		p.Doc.appendParagraph(note)
+		p.Body = appendParagraph(p.Body, note)
 		p.Source = appendParagraph(p.Source, note)
 	}
+	p.Outline = p.Doc.outline()
 
 	// Dates. A date without a zone is in po.loc.
 	loc := po.loc
@@ -364,7 +366,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 	p.Description = plainInline(desc)
 	if p.Description == "" {
-		p.Description = firstParagraph(p.Body, descriptionRunes)
+		p.Description = p.Doc.description(descriptionRunes)
 	}
 	return pp, nil
 }

@@ -1,0 +1,82 @@
+package content
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestPlainInline(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"**Bold** and *em* and __strong__ and _em_", "Bold and em and strong and em"},
+		{"***both***", "both"},
+		{"snake_case_name and file_name.go", "snake_case_name and file_name.go"},
+		{"2 * 3 * 4 and C++ * pointers", "2 * 3 * 4 and C++ * pointers"},
+		{"a*b*c", "abc"},
+		{"~~gone~~ and ~5 min", "gone and ~5 min"},
+		{"`code` and `` a`b ``", "code and a`b"},
+		{"[link](https://x) and ![alt](i.png)", "link and alt"},
+		{"[Go] tips and [ref][1]", "[Go] tips and [ref][1]"}, // no definition: text, as Markdown reads it
+		{"[*nested* link](x)", "nested link"},
+		{`\*literal\* and a \ b`, `*literal* and a \ b`},
+		{"Tom &amp; Jerry&nbsp;&mdash; &lt;b&gt;", "Tom & Jerry — <b>"},
+		{"`&amp;` in code", "&amp; in code"},
+		{"<em>HTML</em> <br> tags and Vec<T>", "HTML tags and Vec<T>"},
+		{"<https://x.y>", "https://x.y"},
+		{"{{ site.title }} news {% if x %}", "news"},
+		{"&#27;[31mred", "red"},
+		{"  spaced\n\tout  ", "spaced out"},
+		{"*unclosed and **also", "*unclosed and **also"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := plainInline(tt.in); got != tt.want {
+			t.Errorf("plainInline(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestLeadingHeading(t *testing.T) {
+	tests := []struct{ in, title, rest string }{
+		{"# Title\n\ntext\n", "Title", "text"},
+		{"\n\n# Title #\ntext\n", "Title", "text"},
+		{"# The *best* `code` [link](x)\n", "The best code link", ""},
+		{"Title\n=====\n\ntext\n", "Title", "text"},
+		{"## Not h1\n", "", "Not h1"},
+		{"text\n\n# Later\n", "", "text\nLater"},
+		{"#hashtag\n", "", "#hashtag"},
+		{"    # indented code\n", "", "# indented code"},
+		{"- item\n===\n", "", "item ==="},
+	}
+	for _, tt := range tests {
+		d := parseDoc(tt.in, false)
+		title, node, ok := d.leadingHeading()
+		if ok {
+			d.Root.RemoveChild(d.Root, node)
+		}
+		rest := d.PlainText(d.Root)
+		if title != tt.title || rest != tt.rest {
+			t.Errorf("leadingHeading(%q) = %q, rest %q; want %q, %q", tt.in, title, rest, tt.title, tt.rest)
+		}
+	}
+}
+
+func TestFirstParagraph(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"# Heading\n\n![img](x.png)\n\nThe *first*\nparagraph.\n\nSecond.\n", "The first paragraph."},
+		{"```\ncode\n```\n\n    indented\n\nText.\n", "Text."},
+		{"Heading\n-------\n\nText.\n", "Text."},
+		{"a | b\n--- | ---\n1 | 2\n\nText.\n", "Text."},
+		{"[1]: https://x\n\nText.\n", "Text."},
+		{"- only a list\n- of items\n", "only a list"},
+		{"> quoted\n", "quoted"},
+		{"Hard\\\nbreak.\n", "Hard break."},
+		{strings.Repeat("word ", 50), strings.TrimSpace(strings.Repeat("word ", 32)) + "…"},
+		{strings.Repeat("가", 200), strings.Repeat("가", 159) + "…"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := parseDoc(tt.in, false).description(descriptionRunes); got != tt.want {
+			t.Errorf("description(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
