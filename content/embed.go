@@ -1,6 +1,6 @@
-// Package content embeds the blog's own posts into the binary, so that one
+// Package blogposts embeds the blog's own posts into the binary, so that one
 // file is all an operator has to ship.
-package content
+package blogposts
 
 import (
 	"embed"

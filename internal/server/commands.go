@@ -52,7 +52,7 @@ func usage(format string, args ...any) error {
 // shown makes a client's argument safe to print back: no control
 // characters, bounded length.
 func shown(s string) string {
-	return sanitize.Line(truncate(s, 80))
+	return sanitize.Line(clipBytes(s, 80))
 }
 
 // commandEnv is what a command needs to know about its session.

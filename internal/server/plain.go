@@ -158,7 +158,7 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 			}
 		}
 		if post == nil {
-			term.print("No post %q: type a number from 1 to %d, or a slug.\n", sanitize.Line(truncate(line, 80)), len(posts))
+			term.print("No post %q: type a number from 1 to %d, or a slug.\n", sanitize.Line(clipBytes(line, 80)), len(posts))
 			continue
 		}
 		s.Metrics.postViewed(post)

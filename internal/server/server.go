@@ -127,7 +127,7 @@ func (s *Server) init() error {
 		s.refusals = newRefusalLog(func(reason, addr, detail string, suppressed int) {
 			kv := []any{"reason", reason, "remote", addr}
 			if detail != "" {
-				kv = append(kv, "detail", sanitize.Line(truncate(detail, 64)))
+				kv = append(kv, "detail", sanitize.Line(clipBytes(detail, 64)))
 			}
 			if suppressed > 0 {
 				kv = append(kv, "suppressed", suppressed)
@@ -321,10 +321,10 @@ func (s *Server) logMiddleware() wish.Middleware {
 				pty, _, _ := sess.Pty()
 				s.Logger.Info("session ended",
 					"remote", sess.RemoteAddr().String(),
-					"user", sanitize.Line(truncate(sess.User(), 64)),
+					"user", sanitize.Line(clipBytes(sess.User(), 64)),
 					"kind", kind,
-					"command", sanitize.Line(truncate(sess.RawCommand(), 128)),
-					"term", sanitize.Line(truncate(pty.Term, 32)),
+					"command", sanitize.Line(clipBytes(sess.RawCommand(), 128)),
+					"term", sanitize.Line(clipBytes(pty.Term, 32)),
 					"duration", d.Round(time.Millisecond),
 					"viewed", stats.viewed.Load(),
 					"sent", stats.sent.Load(),
@@ -335,8 +335,8 @@ func (s *Server) logMiddleware() wish.Middleware {
 	}
 }
 
-// truncate caps s at n bytes without splitting a UTF-8 sequence.
-func truncate(s string, n int) string {
+// clipBytes caps s at n bytes without splitting a UTF-8 sequence.
+func clipBytes(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}

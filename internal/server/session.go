@@ -257,7 +257,7 @@ func (sess *session) refuse(req *gossh.Request, reason, detail string) bool {
 	s := sess.srv
 	s.Metrics.refusal(reason)
 	if reason == RefusedRequest {
-		s.Logger.Debug("refused request", "type", sanitize.Line(truncate(req.Type, 64)), "detail", sanitize.Line(truncate(detail, 64)))
+		s.Logger.Debug("refused request", "type", sanitize.Line(clipBytes(req.Type, 64)), "detail", sanitize.Line(clipBytes(detail, 64)))
 		return false
 	}
 	s.refusals.refuse(reason, sess.remote(), detail)

@@ -86,7 +86,7 @@ func TestSearchKeys(t *testing.T) {
 		t.Errorf("footer should say there is no match:\n%s", d.screen())
 	}
 	d.keys("esc") // cancels the search
-	if r.search.shown() || d.m.screen != screenReader {
+	if r.search.shown() || d.m.page != pageReader {
 		t.Fatal("esc while typing should cancel the search and stay in the post")
 	}
 	// A paste is typed too.
@@ -136,14 +136,14 @@ func TestSearchKeys(t *testing.T) {
 
 	// esc clears the search first, then goes back.
 	d.keys("esc")
-	if r.search.shown() || d.m.screen != screenReader {
+	if r.search.shown() || d.m.page != pageReader {
 		t.Fatal("first esc should only clear the search")
 	}
 	if !strings.Contains(d.screen(), "min left") || strings.Contains(d.screen(), "match") {
 		t.Errorf("footer after clearing:\n%s", d.screen())
 	}
 	d.keys("esc")
-	if d.m.screen != screenList {
+	if d.m.page != pageList {
 		t.Fatal("second esc should go back to the list")
 	}
 
@@ -241,7 +241,7 @@ func TestLinksListAndCopy(t *testing.T) {
 		t.Errorf("down and enter should copy the first link:\n%s", d.screen())
 	}
 	d.keys("esc")
-	if d.m.reader.panel != nil || d.m.screen != screenReader {
+	if d.m.reader.panel != nil || d.m.page != pageReader {
 		t.Fatal("esc should close the links and stay in the post")
 	}
 

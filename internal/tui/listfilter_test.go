@@ -168,18 +168,18 @@ func TestFastFilterOpensTheRightPost(t *testing.T) {
 		m := New(Options{Blog: blog, Renderer: r, Width: 80, Height: 24})
 		s := newScrambled(t, m, uint64(i), 13)
 		s.check = func() {
-			if m.screen == screenList {
+			if m.page == pageList {
 				wantMatches(t, fmt.Sprintf("run %d", i), &m.list.list, &m.list.flt, cache)
 			}
 		}
 		s.exec(m.Init())
 		s.play("/", "A", "W", "S", "enter", "enter")
-		if m.screen != screenReader || m.reader.post.Title != "AWS in action 리뷰" {
+		if m.page != pageReader || m.reader.post.Title != "AWS in action 리뷰" {
 			title := ""
 			if m.reader.post != nil {
 				title = m.reader.post.Title
 			}
-			t.Fatalf("run %d: screen %d, post %q:\n%s", i, m.screen, title, m.View().Content)
+			t.Fatalf("run %d: screen %d, post %q:\n%s", i, m.page, title, m.View().Content)
 		}
 	}
 }
@@ -194,14 +194,14 @@ func TestFastTagFilterChoosesTheRightTag(t *testing.T) {
 		m := New(Options{Blog: blog, Renderer: r, Width: 80, Height: 24})
 		s := newScrambled(t, m, uint64(i), 14)
 		s.check = func() {
-			if m.screen == screenTags {
+			if m.page == pageTags {
 				wantMatches(t, fmt.Sprintf("run %d", i), &m.tags.list, &m.tags.flt, cache)
 			}
 		}
 		s.exec(m.Init())
 		s.play("t", "/", "R", "e", "v", "enter", "enter")
-		if m.screen != screenList || m.list.tag != "Review" {
-			t.Fatalf("run %d: screen %d, tag %q:\n%s", i, m.screen, m.list.tag, m.View().Content)
+		if m.page != pageList || m.list.tag != "Review" {
+			t.Fatalf("run %d: screen %d, tag %q:\n%s", i, m.page, m.list.tag, m.View().Content)
 		}
 	}
 }
@@ -218,7 +218,7 @@ func TestHugeListDropsStaleMatches(t *testing.T) {
 		m := New(Options{Blog: blog, Renderer: r, Width: 80, Height: 24})
 		s := newScrambled(t, m, uint64(i), 15)
 		s.check = func() {
-			if m.screen != screenList {
+			if m.page != pageList {
 				return
 			}
 			l := &m.list.list
@@ -232,8 +232,8 @@ func TestHugeListDropsStaleMatches(t *testing.T) {
 		s.exec(m.Init())
 		// "AWSX" and a backspace: the result for "AWSX" may come last.
 		s.play("/", "A", "W", "S", "X", "backspace", "enter", "enter")
-		if m.screen != screenReader || m.reader.post.Title != "AWS in action 리뷰" {
-			t.Fatalf("run %d: screen %d:\n%s", i, m.screen, m.View().Content)
+		if m.page != pageReader || m.reader.post.Title != "AWS in action 리뷰" {
+			t.Fatalf("run %d: screen %d:\n%s", i, m.page, m.View().Content)
 		}
 	}
 
@@ -289,7 +289,7 @@ func TestSearchMatchesFollowTheText(t *testing.T) {
 		s := newScrambled(t, m, uint64(i), 16)
 		s.check = func() {
 			rd := &m.reader
-			if m.screen != screenReader || !rd.search.shown() {
+			if m.page != pageReader || !rd.search.shown() {
 				return
 			}
 			if q := rd.search.input.Value(); q != rd.search.query {

@@ -38,12 +38,12 @@ type Options struct {
 	OnOpen func(*content.Post)
 }
 
-type screen int
+type page int
 
 const (
-	screenList screen = iota
-	screenReader
-	screenTags
+	pageList page = iota
+	pageReader
+	pageTags
 )
 
 // Model is the whole app. It implements tea.Model; its Update never blocks.
@@ -56,7 +56,7 @@ type Model struct {
 	noColor       bool         // NO_COLOR or Style NoColor: no colour anywhere
 	st            *styles      // shared by every component
 
-	screen screen
+	page   page
 	list   postList
 	reader reader
 	tags   tagList
@@ -192,7 +192,7 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
-	if m.screen == screenReader {
+	if m.page == pageReader {
 		m.reader.syncKeys()
 	}
 	// The full help grows and shrinks with the bindings enabled; give the
@@ -272,7 +272,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			m.clampHelpY()
 			return nil
 		}
-		if m.screen == screenReader {
+		if m.page == pageReader {
 			return m.reader.update(msg)
 		}
 		return nil
@@ -294,11 +294,11 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	// Anything else (the filter input's own messages, a paste) goes to the
 	// list or the search being typed into.
 	switch {
-	case m.screen == screenList && m.list.typing():
+	case m.page == pageList && m.list.typing():
 		return m.list.update(msg)
-	case m.screen == screenTags && m.tags.typing():
+	case m.page == pageTags && m.tags.typing():
 		return m.tags.update(msg)
-	case m.screen == screenReader && m.reader.typing():
+	case m.page == pageReader && m.reader.typing():
 		return m.reader.searchInput(msg)
 	}
 	return nil
@@ -319,12 +319,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.helpPaneKey(msg)
 	}
 	m.notice = ""
-	switch m.screen {
-	case screenList:
+	switch m.page {
+	case pageList:
 		return m.listKey(msg)
-	case screenReader:
+	case pageReader:
 		return m.readerKey(msg)
-	case screenTags:
+	case pageTags:
 		return m.tagsKey(msg)
 	}
 	return nil
@@ -346,8 +346,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, l.keys.Tags):
-		cmd := m.tags.show(m.blog.Tags(), nil, screenList, l.tag)
-		return tea.Batch(cmd, m.setScreen(screenTags))
+		cmd := m.tags.show(m.blog.Tags(), nil, pageList, l.tag)
+		return tea.Batch(cmd, m.setPage(pageTags))
 	case key.Matches(msg, l.keys.AllPosts):
 		cmd := l.setTag("", l.selected())
 		l.updateKeys()
@@ -375,7 +375,7 @@ func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, r.keys.Back):
 		m.list.selectPost(r.post)
 		m.list.updateKeys()
-		return m.setScreen(screenList)
+		return m.setPage(pageList)
 	case key.Matches(msg, r.keys.Search):
 		return r.startSearch()
 	case key.Matches(msg, r.keys.NextMatch):
@@ -425,8 +425,8 @@ func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 				tags = append(tags, t)
 			}
 		}
-		cmd := m.tags.show(tags, r.post, screenReader, "")
-		return tea.Batch(cmd, m.setScreen(screenTags))
+		cmd := m.tags.show(tags, r.post, pageReader, "")
+		return tea.Batch(cmd, m.setPage(pageTags))
 	}
 	return r.update(msg)
 }
@@ -443,19 +443,19 @@ func (m *Model) tagsKey(msg tea.KeyPressMsg) tea.Cmd {
 		// esc clears an applied filter before it goes back.
 		return t.update(msg)
 	case key.Matches(msg, t.keys.Back):
-		return m.setScreen(t.from)
+		return m.setPage(t.from)
 	case key.Matches(msg, t.keys.Choose):
 		tag, ok := t.selected()
 		if !ok {
 			return nil
 		}
 		keep := m.list.selected()
-		if t.from == screenReader {
+		if t.from == pageReader {
 			keep = m.reader.post
 		}
 		cmd := m.list.setTag(tag.Name, keep)
 		m.list.updateKeys()
-		return tea.Batch(cmd, m.setScreen(screenList))
+		return tea.Batch(cmd, m.setPage(pageList))
 	}
 	return t.update(msg)
 }
@@ -480,7 +480,7 @@ func (m *Model) openPost(p *content.Post) tea.Cmd {
 	}
 	m.reader.open(p, m.relatedTo(p))
 	m.reader.setOrder(m.readingOrder())
-	cmd := m.setScreen(screenReader)
+	cmd := m.setPage(pageReader)
 	if cmd == nil {
 		cmd = m.prefetchNext() // already rendered: warm the next one now
 	}
@@ -502,8 +502,8 @@ func (m *Model) prefetchNext() tea.Cmd {
 	return prefetchCmd(m.renderer, next, k)
 }
 
-func (m *Model) setScreen(s screen) tea.Cmd {
-	m.screen = s
+func (m *Model) setPage(s page) tea.Cmd {
+	m.page = s
 	return m.layout()
 }
 
@@ -556,7 +556,7 @@ func (m *Model) setStyle(style render.Style) tea.Cmd {
 	if m.reader.shown() {
 		m.reader.compose() // the related posts in the new colours
 	}
-	if m.screen == screenReader {
+	if m.page == pageReader {
 		return m.reader.refresh()
 	}
 	return nil
@@ -564,22 +564,22 @@ func (m *Model) setStyle(style render.Style) tea.Cmd {
 
 // activeKeys is the help.KeyMap of the screen on display.
 func (m *Model) activeKeys() help.KeyMap {
-	switch m.screen {
-	case screenReader:
+	switch m.page {
+	case pageReader:
 		return &m.reader
-	case screenTags:
+	case pageTags:
 		return &m.tags
 	}
 	return &m.list
 }
 
 func (m *Model) typing() bool {
-	switch m.screen {
-	case screenList:
+	switch m.page {
+	case pageList:
 		return m.list.typing()
-	case screenTags:
+	case pageTags:
 		return m.tags.typing()
-	case screenReader:
+	case pageReader:
 		return m.reader.typing()
 	}
 	return false
@@ -663,7 +663,7 @@ func (m *Model) layout() tea.Cmd {
 	m.bodyH = bodyH
 	m.sizeLists(bodyH)
 	m.reader.setSize(m.width, bodyH)
-	if m.screen == screenReader && !m.tooSmall() {
+	if m.page == pageReader && !m.tooSmall() {
 		return m.reader.refresh()
 	}
 	return nil
@@ -719,11 +719,11 @@ func (m *Model) View() tea.View {
 	bodyH, bannerH, helpH := m.split()
 	pane := m.helpPane()
 	var body, title string
-	switch m.screen {
-	case screenReader:
+	switch m.page {
+	case pageReader:
 		body = m.reader.view(m.blog.Name)
 		title = m.reader.post.Title + " · " + m.blog.Name
-	case screenTags:
+	case pageTags:
 		body = m.tags.view(m.blog.Name)
 		title = "tags · " + m.blog.Name
 	default:
@@ -750,7 +750,7 @@ func (m *Model) View() tea.View {
 	v := tea.NewView(s)
 	v.AltScreen = true
 	v.WindowTitle = title
-	if m.screen == screenReader {
+	if m.page == pageReader {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
 	return v

@@ -252,14 +252,14 @@ func TestEnterOpensAndEscOrQReturns(t *testing.T) {
 		d.keys("down", "down") // the third post
 		want := fixtureBlog(t).Posts()[2]
 		d.keys("enter")
-		if d.m.screen != screenReader || d.m.reader.post.Slug != want.Slug {
-			t.Fatalf("enter opened %v on screen %d, want %s", d.m.reader.post, d.m.screen, want.Slug)
+		if d.m.page != pageReader || d.m.reader.post.Slug != want.Slug {
+			t.Fatalf("enter opened %v on screen %d, want %s", d.m.reader.post, d.m.page, want.Slug)
 		}
 		if !strings.Contains(d.screen(), "sshblog · "+want.Title) {
 			t.Fatalf("reader header missing:\n%s", d.screen())
 		}
 		d.keys(back)
-		if d.m.screen != screenList {
+		if d.m.page != pageList {
 			t.Fatalf("%s did not return to the list", back)
 		}
 		if d.quit {
@@ -308,7 +308,7 @@ func TestNextAndPrevFollowTheList(t *testing.T) {
 func TestTagsFilterAndEscClears(t *testing.T) {
 	d := newDriver(t, Options{Width: 80, Height: 24})
 	d.keys("t")
-	if d.m.screen != screenTags {
+	if d.m.page != pageTags {
 		t.Fatal("t did not open the tags")
 	}
 	scr := d.screen()
@@ -318,8 +318,8 @@ func TestTagsFilterAndEscClears(t *testing.T) {
 		}
 	}
 	d.keys("enter") // Tech, the most used
-	if d.m.screen != screenList || d.m.list.tag != "Tech" {
-		t.Fatalf("choosing Tech: screen %d, tag %q", d.m.screen, d.m.list.tag)
+	if d.m.page != pageList || d.m.list.tag != "Tech" {
+		t.Fatalf("choosing Tech: screen %d, tag %q", d.m.page, d.m.list.tag)
 	}
 	if !strings.Contains(d.screen(), "sshblog · tag: Tech · 4 posts") {
 		t.Errorf("header does not name the tag:\n%s", d.screen())
@@ -357,12 +357,12 @@ func TestTagsFilterAndEscClears(t *testing.T) {
 		t.Fatalf("reader t:\n%s", d.screen())
 	}
 	d.keys("esc")
-	if d.m.screen != screenReader {
+	if d.m.page != pageReader {
 		t.Fatal("esc from the post's tags should go back to the reader")
 	}
 	d.keys("t", "down", "enter")
-	if d.m.screen != screenList || d.m.list.tag != "Review" {
-		t.Fatalf("choosing the post's tag: screen %d tag %q", d.m.screen, d.m.list.tag)
+	if d.m.page != pageList || d.m.list.tag != "Review" {
+		t.Fatalf("choosing the post's tag: screen %d tag %q", d.m.page, d.m.list.tag)
 	}
 	if got := d.m.list.selected(); got == nil || got.Slug != "aws-in-action" {
 		t.Fatalf("the post read should stay selected, got %v", got)
@@ -476,7 +476,7 @@ func TestReaderPlaceholderThenText(t *testing.T) {
 		cmd()
 	}
 	_, cmd = m.Update(press("enter"))
-	if m.screen != screenReader {
+	if m.page != pageReader {
 		t.Fatal("enter did not open the reader")
 	}
 	scr := ansi.Strip(m.View().Content)
@@ -610,7 +610,7 @@ func TestScrollKeysAndFooter(t *testing.T) {
 
 func TestDeepLinks(t *testing.T) {
 	d := newDriver(t, Options{Width: 80, Height: 24, Start: "aws-in-action"})
-	if d.m.screen != screenReader || !strings.Contains(d.screen(), "한빛출판사의") {
+	if d.m.page != pageReader || !strings.Contains(d.screen(), "한빛출판사의") {
 		t.Fatalf("slug deep link:\n%s", d.screen())
 	}
 	d.keys("esc")
@@ -619,12 +619,12 @@ func TestDeepLinks(t *testing.T) {
 	}
 
 	d = newDriver(t, Options{Width: 80, Height: 24, Start: "tag/review"})
-	if d.m.screen != screenList || !strings.Contains(d.screen(), "tag: Review · 2 posts") {
+	if d.m.page != pageList || !strings.Contains(d.screen(), "tag: Review · 2 posts") {
 		t.Fatalf("tag deep link:\n%s", d.screen())
 	}
 
 	d = newDriver(t, Options{Width: 80, Height: 24, Start: "no-such-post"})
-	if d.m.screen != screenList || !strings.Contains(d.screen(), "No post named “no-such-post”") {
+	if d.m.page != pageList || !strings.Contains(d.screen(), "No post named “no-such-post”") {
 		t.Fatalf("unknown deep link:\n%s", d.screen())
 	}
 }

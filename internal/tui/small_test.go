@@ -30,7 +30,7 @@ func TestTooSmallWindow(t *testing.T) {
 			what := fmt.Sprintf("%dx%d %s", w, h, sc.name)
 			d := newDriver(t, Options{Width: 80, Height: 24})
 			d.keys(sc.keys...)
-			before, screen := d.screen(), d.m.screen
+			before, screen := d.screen(), d.m.page
 			d.send(tea.WindowSizeMsg{Width: w, Height: h})
 			checkFits(t, what, d.view(), w, h)
 			scr := d.screen()
@@ -58,8 +58,8 @@ func TestTooSmallWindow(t *testing.T) {
 			}
 			// Keys that would act on the hidden screen do nothing.
 			d.keys("enter", "esc", "j", "t", "G", "x")
-			if d.quit || d.m.screen != screen || d.screen() != scr {
-				t.Errorf("%s: keys acted on the hidden screen (screen %d, quit %v):\n%s", what, d.m.screen, d.quit, d.screen())
+			if d.quit || d.m.page != screen || d.screen() != scr {
+				t.Errorf("%s: keys acted on the hidden screen (screen %d, quit %v):\n%s", what, d.m.page, d.quit, d.screen())
 			}
 			d.send(tea.WindowSizeMsg{Width: 80, Height: 24})
 			if got := d.screen(); got != before {
@@ -107,7 +107,7 @@ func TestHelpPaneScrolls(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			d := newDriver(t, tc.opts)
 			d.keys(tc.setup...)
-			screen, index, y := d.m.screen, d.m.list.list.Index(), d.m.reader.vp.YOffset()
+			screen, index, y := d.m.page, d.m.list.list.Index(), d.m.reader.vp.YOffset()
 			d.keys("?")
 			if !d.m.helpPane() {
 				t.Fatalf("help is not a pane:\n%s", d.screen())
@@ -147,7 +147,7 @@ func TestHelpPaneScrolls(t *testing.T) {
 				t.Errorf("g: at line %d:\n%s", d.m.helpY, d.screen())
 			}
 			// The keys scrolled the help, not the screen under it.
-			if d.m.screen != screen || d.m.list.list.Index() != index || d.m.reader.vp.YOffset() != y {
+			if d.m.page != screen || d.m.list.list.Index() != index || d.m.reader.vp.YOffset() != y {
 				t.Errorf("the help's keys moved the screen under it")
 			}
 			d.keys("?")
@@ -155,8 +155,8 @@ func TestHelpPaneScrolls(t *testing.T) {
 				t.Errorf("? did not close the help:\n%s", d.screen())
 			}
 			d.keys("?", "esc")
-			if d.m.showHelp || d.m.screen != screen {
-				t.Errorf("esc should close the help only (screen %d)", d.m.screen)
+			if d.m.showHelp || d.m.page != screen {
+				t.Errorf("esc should close the help only (screen %d)", d.m.page)
 			}
 		})
 	}

@@ -69,7 +69,7 @@ type tagList struct {
 	list list.Model
 	st   *styles
 	post *content.Post // whose tags are listed; nil for all the blog's tags
-	from screen        // where esc goes back to
+	from page          // where esc goes back to
 	flt  listFilter
 
 	width, height int
@@ -94,7 +94,7 @@ func newTagList(st *styles) tagList {
 func (t *tagList) applyStyles() { applyListStyles(&t.list, t.st) }
 
 // show fills the list with tags, selecting current when it is there.
-func (t *tagList) show(tags []content.Tag, post *content.Post, from screen, current string) tea.Cmd {
+func (t *tagList) show(tags []content.Tag, post *content.Post, from page, current string) tea.Cmd {
 	t.post, t.from = post, from
 	t.list.ResetFilter()
 	items := make([]list.Item, len(tags))
