@@ -40,6 +40,11 @@ type Options struct {
 	// (ParseError.Root), so they read "content/posts/x.md:3: ...". Empty
 	// shows paths inside fsys.
 	Root string
+
+	// DocBytes bounds the memory that parsed posts (their goldmark trees)
+	// take; zero means DefaultDocBytes. A post whose tree was dropped is
+	// parsed again when it is next rendered.
+	DocBytes int64
 }
 
 // Blog is a loaded, immutable set of posts. It is safe for concurrent use.
@@ -50,6 +55,7 @@ type Blog struct {
 	tags     []Tag
 	hidden   int
 	warnings []error
+	docs     *docCache // the posts' trees, most recently used
 }
 
 // Tag is a tag (or category) and how many visible posts carry it.
@@ -88,7 +94,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	blog = &Blog{Name: opts.Name, bySlug: map[string]int{}}
+	blog = &Blog{Name: opts.Name, bySlug: map[string]int{}, docs: newDocCache(opts.DocBytes)}
 	if blog.Name == "" {
 		blog.Name = "sshblog"
 	}
@@ -176,12 +182,14 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	}
 
 	var visible []*Post
+	docsOf := map[*Post]*Doc{}
 	for _, e := range entries {
 		if w := e.pp.cutWarning(); w != nil {
 			warnings = append(warnings, w)
 		}
 		if e.visible {
 			visible = append(visible, e.pp.post)
+			docsOf[e.pp.post] = e.pp.doc
 		} else {
 			blog.hidden++
 		}
@@ -193,6 +201,13 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		return cmp.Compare(a.Slug, b.Slug)
 	})
 	blog.posts = visible
+	// Keep the trees of the newest posts, which are read the most; the
+	// others go to the collector now rather than after the first renders.
+	for i := len(visible) - 1; i >= 0; i-- {
+		p := visible[i]
+		p.docs = blog.docs
+		blog.docs.put(p, docsOf[p])
+	}
 	for i, p := range visible {
 		blog.bySlug[strings.ToLower(p.Slug)] = i
 	}

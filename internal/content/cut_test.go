@@ -63,9 +63,10 @@ func TestLongPostIsCut(t *testing.T) {
 	if len(kept) > MaxPostBytes || len(kept) < MaxPostBytes-200 {
 		t.Errorf("kept %d bytes of the body, want just under %d", len(kept), MaxPostBytes)
 	}
-	last := p.Doc.Root.LastChild()
-	if last.Kind() != ast.KindParagraph || p.Doc.PlainText(last) != note {
-		t.Errorf("the document ends with a %s reading %q, want the note as a paragraph", last.Kind(), p.Doc.PlainText(last))
+	doc := p.Doc()
+	last := doc.Root.LastChild()
+	if last.Kind() != ast.KindParagraph || doc.PlainText(last) != note {
+		t.Errorf("the document ends with a %s reading %q, want the note as a paragraph", last.Kind(), doc.PlainText(last))
 	}
 	if k := last.PreviousSibling().Kind(); k != ast.KindFencedCodeBlock {
 		t.Errorf("before the note: %s, want the code block the cut left open", k)

@@ -324,7 +324,8 @@ func checkPost(t *testing.T, p *Post, w want) {
 	if w.description != "" && p.Description != w.description {
 		t.Errorf("Description = %q, want %q", p.Description, w.description)
 	}
-	text := p.Doc.PlainText(p.Doc.Root) // what a reader reads, without the marks
+	doc := p.Doc()
+	text := doc.PlainText(doc.Root) // what a reader reads, without the marks
 	for _, s := range w.body {
 		if !strings.Contains(text, s) {
 			t.Errorf("text lacks %q; text:\n%s", s, text)

@@ -108,6 +108,7 @@ type parsed struct {
 	slugLine int       // line of "slug:", for messages; 0 when the slug comes from the name
 	cutKB    int       // the body was cut (MaxPostBytes): the file's size in KiB
 	cutOver  bool      // the file's size is not known: it is over cutKB
+	doc      *Doc      // the post's tree, offered to the Blog's cache
 }
 
 // cutWarning is the warning for a post whose body was cut, or nil.
@@ -207,32 +208,36 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 	p.Title = plainInline(rawTitle)
 	p.Body = trimLeadingBlankLines(body)
-	p.Doc = parseDoc(p.Body, lang == "toml")
-	if h, node, ok := p.Doc.leadingHeading(); ok {
+	p.markdown, p.hugo = p.Body, lang == "toml"
+	doc := parseDoc(p.markdown, p.hugo)
+	if h, node, ok := doc.leadingHeading(); ok {
 		switch {
 		case p.Title == "":
-			p.Title = h
-			p.Doc.Root.RemoveChild(p.Doc.Root, node) // so it is not shown twice
+			p.Title, p.dropHeading = h, true // so it is not shown twice
 		case strings.EqualFold(h, p.Title):
-			p.Doc.Root.RemoveChild(p.Doc.Root, node) // the same title again as the first heading
+			p.dropHeading = true // the same title again as the first heading
+		}
+		if p.dropHeading {
+			doc.Root.RemoveChild(doc.Root, node)
 		}
 	}
 	if p.Title == "" {
 		p.Title = readableName(cmpOr(stemRest, stem))
 	}
-	p.Words = countWords(p.Doc.PlainText(p.Doc.Root))
 	if cut {
 		size, over := po.size, false
 		if size <= 0 || size < int64(len(data)) {
 			size, over = int64(len(data)), po.truncated
 		}
 		pp.cutKB, pp.cutOver = max(1, int(size>>10)), over
-		note := cutNote(pp.cutKB, over)
-		p.Doc.appendParagraph(note)
-		p.Body = appendParagraph(p.Body, note)
-		p.Source = appendParagraph(p.Source, note)
+		p.note = cutNote(pp.cutKB, over)
+		doc.appendParagraph(p.note)
+		p.Body = appendParagraph(p.Body, p.note)
+		p.Source = appendParagraph(p.Source, p.note)
 	}
-	p.Outline = p.Doc.outline()
+	p.Words = countWords(doc.PlainText(doc.Root))
+	p.Outline = doc.outline()
+	pp.doc = doc
 
 	// Dates. A date without a zone is in po.loc.
 	loc := po.loc
@@ -366,7 +371,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 	p.Description = plainInline(desc)
 	if p.Description == "" {
-		p.Description = p.Doc.description(descriptionRunes)
+		p.Description = doc.description(descriptionRunes)
 	}
 	return pp, nil
 }

@@ -18,12 +18,18 @@ type Post struct {
 	Categories  []string  // the categories among Tags, for a UI that shows them apart
 	Description string    // one line for lists: front matter or the first paragraph
 	Body        string    // Markdown, without front matter or Liquid: the text Doc was parsed from
-	Doc         *Doc      // Body parsed, once; never changed after Load
 	Outline     Outline   // the links and headings of Doc
 	Source      string    // the whole file (front matter included), in UTF-8 with LF line ends; cut as Body is past MaxPostBytes
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body
 	Draft       bool      // a draft or unpublished post, shown only with Options.Drafts
+
+	// What Doc needs to parse the body again the way Load did.
+	docs        *docCache // the Blog's trees; nil for a post not from Load
+	markdown    string    // the Markdown parsed: Body without the cut note
+	hugo        bool      // parsed as Hugo's (no kramdown)
+	dropHeading bool      // the leading heading became the title: not shown
+	note        string    // the cut note, a paragraph after the rest
 }
 
 // ReadingMinutes estimates how long the post takes to read, at least one
