@@ -1,9 +1,14 @@
 package content
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/text"
 )
 
 // cutAtLine returns the start of s that ends with the last line end within
@@ -39,16 +44,24 @@ func trimPartialRune(data []byte) []byte {
 }
 
 // closeFence closes a fenced code block that the end of body leaves open,
-// so that what follows is not shown as code.
+// so that what follows is not shown as code. goldmark does not say whether
+// a block's closing fence is missing, so a line is put after body: if it is
+// read as code, the last block is open. Only a block at the top can take a
+// line at column 0, so only its opening fence is looked at.
 func closeFence(body string) string {
-	var sc blockScanner
-	for line := range strings.Lines(body) {
-		sc.classify(strings.TrimSuffix(line, "\n"))
-	}
-	if !sc.inFence {
+	body = endLine(body)
+	const probe = "sshblog-probe\n"
+	src := []byte(body + probe)
+	root := goldmark.DefaultParser().Parse(text.NewReader(src))
+	fb, ok := root.LastChild().(*ast.FencedCodeBlock)
+	if !ok || fb.Lines().Len() == 0 || fb.Lines().At(fb.Lines().Len()-1).Stop != len(src) {
 		return body
 	}
-	return endLine(body) + strings.Repeat(string(sc.fenceChar), sc.fenceLen) + "\n"
+	// The opening fence is the line before the first line of code.
+	first := bytes.LastIndexByte(src[:fb.Lines().At(0).Start], '\n')
+	open := bytes.TrimLeft(src[bytes.LastIndexByte(src[:first], '\n')+1:first], " ")
+	n := len(open) - len(bytes.TrimLeft(open, string(open[:1])))
+	return body + string(open[:n]) + "\n"
 }
 
 // appendParagraph adds a paragraph at the end of Markdown text.

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"testing/fstest"
 	"unicode/utf8"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // longPost is a post of about size bytes: a front matter, then numbered
@@ -147,9 +149,19 @@ func TestCloseFence(t *testing.T) {
 		"````go\ncode\n```\n":      "````go\ncode\n```\n````\n",
 		"~~~\ncode":                "~~~\ncode\n~~~\n",
 		"    indented\n    code\n": "    indented\n    code\n",
+		"  ```\ncode\n":            "  ```\ncode\n```\n",
+		"```":                      "```\n```\n",
+		"- ```\n  code\n":          "- ```\n  code\n", // the list ends before the note
+		"> ~~~\n> code":            "> ~~~\n> code\n",
 	} {
-		if got := closeFence(in); got != want {
+		got := closeFence(in)
+		if got != want {
 			t.Errorf("closeFence(%q) = %q, want %q", in, got, want)
+		}
+		// What matters: the note after it is not code.
+		doc := parseDoc(appendParagraph(got, "note"), false)
+		if p, ok := doc.Root.LastChild().(*ast.Paragraph); !ok || doc.PlainText(p) != "note" {
+			t.Errorf("after closeFence(%q), the note is a %s", in, doc.Root.LastChild().Kind())
 		}
 	}
 }
