@@ -194,7 +194,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 	p := &Post{Path: name, Source: text}
 	pp := &parsed{post: p, draft: inDrafts(name)}
-	body = transformBody(body, lang == "toml")
+	body = sanitize.DropControlRefs(expandLiquid(body, lang == "toml"))
 	if len(body) > MaxPostBytes { // HTML tables and Liquid blocks can grow a little
 		body, cut = cutAtLine(body, MaxPostBytes), true
 	}

@@ -217,3 +217,21 @@ func TestLoadUnreadable(t *testing.T) {
 		t.Errorf("problems = %v", problems)
 	}
 }
+
+func TestSlugify(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"my-first_post", "my-first_post"},
+		{"Hello, World!", "hello-world"},
+		{"  spaced  out  ", "spaced-out"},
+		{"한글 제목", "한글-제목"},
+		{"हिन्दी", "हिन्दी"},        // combining marks stay
+		{"\u1112\u1161\u11ab", "한"}, // NFD (macOS file names) becomes NFC
+		{"C++ & Go", "c-go"},
+		{"!!!", ""},
+	}
+	for _, tt := range tests {
+		if got := slugify(tt.in); got != tt.want {
+			t.Errorf("slugify(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

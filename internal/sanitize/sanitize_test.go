@@ -33,3 +33,21 @@ func TestSanitize(t *testing.T) {
 }
 
 // Load gives the same result however its parallel parsing is scheduled.
+
+// Numeric character references to control characters would come back as
+// escape sequences once a Markdown renderer decodes them.
+func TestControlReferences(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"a &#27;[31mred&#x1B;[0m b", "a red b"},
+		{"&#x9b;31mx &#155;1m", "x "},
+		{"&#x9d;8;;http://x&#7;link\nnext", "\nnext"},
+		{"&#0000027;[2J&#13;&#127;", ""},
+		{"keep &#10; &#9; &#65; &amp; &#x263A; &#", "keep &#10; &#9; &#65; &amp; &#x263A; &#"},
+		{"&#99999999999999999999;", "&#99999999999999999999;"},
+	}
+	for _, tt := range tests {
+		if got := DropControlRefs(tt.in); got != tt.want {
+			t.Errorf("DropControlRefs(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
