@@ -60,7 +60,7 @@ var liquidFinders = [2]goldmark.Markdown{newLiquidFinder(false), newLiquidFinder
 
 func newLiquidFinder(hugo bool) goldmark.Markdown {
 	p := parser.NewParser(
-		parser.WithBlockParsers(append(parser.DefaultBlockParsers(),
+		parser.WithBlockParsers(append(blockParsers(),
 			util.Prioritized(highlightParser{hugoOnly: hugo}, 650))...), // before fenced code (700)
 		parser.WithInlineParsers( // the default ones but emphasis
 			util.Prioritized(parser.NewCodeSpanParser(), 100),

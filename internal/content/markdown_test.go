@@ -3,6 +3,8 @@ package content
 import (
 	"strings"
 	"testing"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 func TestPlainInline(t *testing.T) {
@@ -77,6 +79,26 @@ func TestFirstParagraph(t *testing.T) {
 	for _, tt := range tests {
 		if got := parseDoc(tt.in, false).description(descriptionRunes); got != tt.want {
 			t.Errorf("description(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// Lists and quotes nest at most maxNesting deep; the markers past that are
+// text, so a hostile line cannot make the parse quadratic.
+func TestNestingIsBounded(t *testing.T) {
+	for _, marker := range []string{"- ", "> ", "* ", "1. "} {
+		d := parseDoc(strings.Repeat(marker, 5000)+"x\n", false)
+		depth := 0
+		for n := ast.Node(d.Root); n.FirstChild() != nil; n = n.FirstChild() {
+			if n.Kind() == ast.KindList || n.Kind() == ast.KindBlockquote {
+				depth++
+			}
+		}
+		if depth == 0 || depth > maxNesting {
+			t.Errorf("%q: nested %d deep, want 1 to %d", marker, depth, maxNesting)
+		}
+		if !strings.HasSuffix(d.PlainText(d.Root), "x") {
+			t.Errorf("%q: the text is lost", marker)
 		}
 	}
 }
