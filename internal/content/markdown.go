@@ -71,7 +71,7 @@ var (
 func newMarkdown(kramdown bool) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		extension.Table, extension.Linkify, extension.TaskList,
-		extension.DefinitionList, extension.Footnote,
+		extension.DefinitionList, // footnoteExtension, not extension.Footnote: see footnote.go
 		strikethroughExtension{}, footnoteExtension{}, htmlExtension{kramdown: kramdown},
 	}
 	if kramdown {
