@@ -39,7 +39,7 @@ func (footnoteExtension) Extend(m goldmark.Markdown) {
 	// The parsers come before goldmark's own (999, 101), so that the parse
 	// is the same should extension.Footnote be registered as well.
 	m.Parser().AddOptions(
-		parser.WithBlockParsers(util.Prioritized(footnoteDefParser{extension.NewFootnoteBlockParser()}, 998)),
+		parser.WithBlockParsers(util.Prioritized(nestingBound{footnoteDefParser{extension.NewFootnoteBlockParser()}}, 998)),
 		parser.WithInlineParsers(util.Prioritized(footnoteRefParser{}, 100)),
 		parser.WithASTTransformers(util.Prioritized(footnoteTransformer{}, 1000)),
 	)

@@ -1,6 +1,7 @@
 package content
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -100,5 +101,44 @@ func TestNestingIsBounded(t *testing.T) {
 		if !strings.HasSuffix(d.PlainText(d.Root), "x") {
 			t.Errorf("%q: the text is lost", marker)
 		}
+	}
+}
+
+// Bare addresses and URLs are links, however long the line they are on.
+func TestLinkifyOnLongLines(t *testing.T) {
+	pad := strings.Repeat("a*b ", 200)
+	d := parseDoc(pad+"mail me@example.com or see https://example.com/"+strings.Repeat("x", 400)+" "+pad+"\n", false)
+	var got []string
+	for _, l := range d.outline().Links {
+		got = append(got, l.URL)
+	}
+	want := []string{"mailto:me@example.com", "https://example.com/" + strings.Repeat("x", 400)}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("links %q, want %q", got, want)
+	}
+}
+
+// A paragraph past maxParagraphLines goes on as another: no line is lost.
+func TestLongParagraphKeepsEveryLine(t *testing.T) {
+	var lines []string
+	for i := range maxParagraphLines*2 + 7 {
+		lines = append(lines, fmt.Sprintf("w%d [a]", i))
+	}
+	d := parseDoc(strings.Join(lines, "\n")+"\n\n[a]: https://example.com/a\n", false)
+	words := strings.Fields(d.PlainText(d.Root))
+	if len(words) != 2*len(lines) || words[len(words)-2] != fmt.Sprintf("w%d", len(lines)-1) {
+		t.Errorf("%d words, last %q; want %d", len(words), words[len(words)-2:], 2*len(lines))
+	}
+	paragraphs := 0
+	for c := d.Root.FirstChild(); c != nil; c = c.NextSibling() {
+		if c.Kind() == ast.KindParagraph {
+			paragraphs++
+		}
+	}
+	if paragraphs != 3 {
+		t.Errorf("%d paragraphs, want 3", paragraphs)
+	}
+	if links := d.outline().Links; len(links) != 1 {
+		t.Errorf("links %v, want the one reference", links)
 	}
 }
