@@ -61,29 +61,39 @@
 //     anything else becomes a dash: "2018-12-12-한글 제목.md" is 한글-제목.
 //     Two posts with one slug are a problem naming both.
 //   - Description: "description", "excerpt" or "summary"; else the first
-//     paragraph, cut at a word boundary to 160 characters.
+//     paragraph (not one of images only, nor in a table), cut at a word
+//     boundary to 160 characters.
 //
 // # Body
 //
-// Post.Body is Markdown ready for a renderer, which only has to render it:
+// Liquid runs first, as in Jekyll and Hugo, over the text:
+// {% highlight go %}…{% endhighlight %} (and Hugo's {{< highlight go >}})
+// becomes a fenced code block; {% raw %} and {% endraw %} markers go,
+// keeping what is between them as written; {% comment %} blocks go with
+// their content; every other {% tag %} and {{ output }}, and every Hugo
+// shortcode, goes, and a line left empty by that goes with it. In code (as
+// goldmark finds it) only the raw markers go, and Hugo's {{</* */>}}
+// escapes show as the shortcode. Posts with TOML front matter are Hugo's,
+// which does not run Liquid: there only shortcodes go. Post.Body is the
+// result.
 //
-//   - Liquid: {% highlight go %}…{% endhighlight %} (and Hugo's
-//     {{< highlight go >}}) becomes a fenced code block; {% raw %} and
-//     {% endraw %} markers go, keeping what is between them as written;
-//     {% comment %} blocks go with their content; every other {% tag %} and
-//     {{ output }}, every Hugo shortcode, and kramdown's {: .class} go, and
-//     a line left empty by that goes with them. Posts with TOML front
-//     matter are Hugo's, which does not run Liquid: there only shortcodes
-//     go.
-//   - HTML blocks become Markdown text: tags go, text stays, <br> is a line
-//     break, links and images become Markdown links and images, <pre> a
-//     code block, tables Markdown tables, lists and headings Markdown ones;
-//     <script>, <style> and comments go with their content. Tags inside
-//     prose go the same way ("<kbd>Ctrl</kbd>" reads "Ctrl"). Entities stay
-//     for the renderer to decode.
-//   - Code is not touched: fenced and indented code blocks and code spans
-//     keep their text, except that raw markers go from them as Jekyll's
-//     (and Hugo's {{</* */>}}) do.
+// Then goldmark parses Body, once, into Post.Doc, the tree that the
+// renderer renders and that the title, description, word count and
+// Post.Outline are read from. It reads GitHub-flavoured Markdown
+// (strikethrough only for ~~text~~: a single ~ is a tilde, in URLs too),
+// definition lists and footnotes (markers read [1], the notes are a
+// numbered list at the end). Raw HTML becomes nodes (paragraphs, lists,
+// links, images, tables, code, line breaks; script, style and comments
+// go), converted with golang.org/x/net/html. Jekyll posts get kramdown's
+// syntax besides: attribute lists ({: .note}, image.jpg{:.x}) go, a
+// "* TOC" list with {:toc} becomes the table of contents, kramdown tables
+// (|---+---|, |===) are tables, and an HTML block runs to its closing tag
+// across blank lines. Hostile input stays linear: lists and quotes nest at
+// most 32 deep and a paragraph holds at most 500 lines (the next line
+// starts another).
+//
+// A Blog keeps the trees of its newest posts within Options.DocBytes;
+// Post.Doc parses another again, the same way, when it is rendered.
 //
 // # Security
 //
