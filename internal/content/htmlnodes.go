@@ -90,6 +90,17 @@ func (st *kramdownHTMLState) count(z *html.Tokenizer) {
 	}
 }
 
+// mentioned reports whether line may hold the block's element's tags,
+// which only then need reading (a tokenizer costs a 4 KB buffer).
+func (st *kramdownHTMLState) mentioned(line []byte) bool {
+	if bytes.IndexByte(line, '<') < 0 {
+		return false
+	}
+	lower := bytes.ToLower(line)
+	name := st.tag.String()
+	return bytes.Contains(lower, []byte("<"+name)) || bytes.Contains(lower, []byte("</"+name))
+}
+
 func (kramdownHTMLParser) Trigger() []byte { return []byte{'<'} }
 
 func (kramdownHTMLParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
@@ -132,7 +143,7 @@ func (kramdownHTMLParser) Continue(node ast.Node, reader text.Reader, pc parser.
 		return parser.Close
 	}
 	line, seg := reader.PeekLine()
-	if bytes.IndexByte(line, '<') >= 0 {
+	if st.mentioned(line) {
 		st.count(html.NewTokenizer(bytes.NewReader(line)))
 	}
 	node.Lines().Append(seg)
@@ -390,7 +401,7 @@ func (c *htmlConverter) block(out *blockOut, n *html.Node, depth int) {
 		out.endRun()
 		q := ast.NewBlockquote()
 		out.add(q)
-		c.blocks(&blockOut{parent: q}, n, depth)
+		c.container(q, false, n, depth)
 		if q.FirstChild() == nil {
 			out.parent.RemoveChild(out.parent, q)
 		}
@@ -442,6 +453,12 @@ func (c *htmlConverter) blocks(out *blockOut, n *html.Node, depth int) {
 	for d := n.FirstChild; d != nil; d = d.NextSibling {
 		c.block(out, d, depth+1)
 	}
+}
+
+// container converts n's children into parent, a block container.
+func (c *htmlConverter) container(parent ast.Node, tight bool, n *html.Node, depth int) {
+	out := &blockOut{parent: parent, tight: tight}
+	c.blocks(out, n, depth)
 	out.endRun()
 }
 
@@ -497,7 +514,7 @@ func (c *htmlConverter) inline(out *inlineOut, parent ast.Node, n *html.Node, de
 	case atom.Del, atom.S, atom.Strike:
 		c.wrapInline(out, parent, east.NewStrikethrough(), n, depth)
 	case atom.Code, atom.Kbd, atom.Samp, atom.Tt, atom.Pre:
-		s := sanitize.Line(textContent(n))
+		s := codeSpanText(textContent(n))
 		if s == "" {
 			return
 		}
@@ -594,7 +611,7 @@ func (c *htmlConverter) text(out *inlineOut, parent ast.Node, s string) {
 func (c *htmlConverter) lineBreak(out *inlineOut, parent ast.Node) {
 	out.trimSpace()
 	t, ok := parent.LastChild().(*ast.Text)
-	if !ok {
+	if !ok || t.HardLineBreak() {
 		t = c.tb.text("")
 		parent.AppendChild(parent, t)
 	}
@@ -699,7 +716,7 @@ func (c *htmlConverter) list(out *blockOut, n *html.Node, depth int) {
 			}
 			li := ast.NewListItem(2)
 			l.AppendChild(l, li)
-			c.blocks(&blockOut{parent: li, tight: l.IsTight}, d, depth+1)
+			c.container(li, l.IsTight, d, depth+1)
 			item = nil
 			continue
 		}
@@ -729,7 +746,7 @@ const maxColumns = 64
 
 type htmlRow struct {
 	cells []*html.Node
-	head  bool // in thead, or all th
+	head  bool // in thead
 }
 
 // table converts a table. The first row is the header: the one in thead,
@@ -739,15 +756,12 @@ func (c *htmlConverter) table(out *blockOut, n *html.Node, depth int) {
 	var caption *html.Node
 	addRow := func(tr *html.Node, head bool) {
 		r := htmlRow{head: head}
-		allTH := true
 		for d := tr.FirstChild; d != nil; d = d.NextSibling {
 			if d.DataAtom == atom.Td || d.DataAtom == atom.Th {
 				r.cells = append(r.cells, d)
-				allTH = allTH && d.DataAtom == atom.Th
 			}
 		}
 		if len(r.cells) > 0 {
-			r.head = r.head || allTH
 			rows = append(rows, r)
 		}
 	}
@@ -786,36 +800,51 @@ func (c *htmlConverter) table(out *blockOut, n *html.Node, depth int) {
 		cols = max(cols, min(len(r.cells), maxColumns))
 	}
 	aligns := make([]east.Alignment, cols)
+	for i := range aligns {
+		aligns[i] = east.AlignNone
+	}
 	for i, td := range rows[0].cells[:min(len(rows[0].cells), cols)] {
 		aligns[i] = cellAlign(td)
 	}
 	t := east.NewTable()
 	t.Alignments = aligns
 	out.add(t)
+	// Short rows are padded to the table's width, as goldmark pads them,
+	// with no more empty cells than written ones: a hostile table would
+	// cost rows × columns.
+	budget := 0
+	for _, r := range rows {
+		budget += len(r.cells)
+	}
 	for i, r := range rows {
-		var row ast.Node
+		var row ast.Node = east.NewTableRow(aligns)
 		if i == 0 {
 			h := east.NewTableHeader(east.NewTableRow(aligns))
 			h.Alignments = aligns
 			row = h
-		} else {
-			row = east.NewTableRow(aligns)
 		}
 		t.AppendChild(t, row)
-		cells := make([]*east.TableCell, cols)
-		for j := range cells {
-			cells[j] = east.NewTableCell()
-			cells[j].Alignment = aligns[j]
-			row.AppendChild(row, cells[j])
+		n := min(len(r.cells), cols)
+		if pad := cols - n; pad <= budget {
+			budget -= pad
+			n = cols
+		}
+		outs := make([]*inlineOut, n)
+		for j := range outs {
+			cell := east.NewTableCell()
+			cell.Alignment = aligns[j]
+			row.AppendChild(row, cell)
+			outs[j] = &inlineOut{block: cell, space: true}
 		}
 		for j, td := range r.cells {
-			cell := cells[min(j, cols-1)]
-			out := &inlineOut{block: cell, space: true}
+			o := outs[min(j, cols-1)]
 			if j >= cols {
-				c.text(out, cell, " ")
+				c.text(o, o.block, " ")
 			}
-			c.inlines(out, cell, td, depth+1)
-			out.finish(true)
+			c.inlines(o, o.block, td, depth+1)
+		}
+		for _, o := range outs {
+			o.finish(true)
 		}
 	}
 }
@@ -867,7 +896,7 @@ func (c *htmlConverter) definitionList(out *blockOut, n *html.Node, depth int) {
 					dd.IsTight = dd.IsTight && p.DataAtom != atom.P
 				}
 				dl.AppendChild(dl, dd)
-				c.blocks(&blockOut{parent: dd, tight: dd.IsTight}, d, depth+1)
+				c.container(dd, dd.IsTight, d, depth+1)
 				desc = nil
 			case d.DataAtom == atom.Div && depth < maxHTMLDepth:
 				items(d, depth+1) // HTML allows a div around a term and its description
@@ -897,8 +926,8 @@ func (c *htmlConverter) definitionList(out *blockOut, n *html.Node, depth int) {
 // codeBlock converts a pre into a fenced code block of its lines, or nil
 // if it holds no text.
 func (c *htmlConverter) codeBlock(n *html.Node) ast.Node {
-	code := strings.TrimRight(sanitize.Text(textContent(n)), htmlSpace)
-	if strings.Trim(code, htmlSpace) == "" {
+	code := strings.TrimRight(strings.TrimLeft(sanitize.Text(textContent(n)), "\n"), htmlSpace)
+	if code == "" {
 		return nil
 	}
 	lang := classLang(nodeAttr(n, "class"))
@@ -921,6 +950,13 @@ func (c *htmlConverter) codeBlock(n *html.Node) ast.Node {
 		}
 	}
 	return cb
+}
+
+// codeSpanText is s as a code span's content, on one line. The renderer
+// decodes character references in code spans, so none may name a control
+// character.
+func codeSpanText(s string) string {
+	return sanitize.DropControlRefs(sanitize.Line(s))
 }
 
 // classLang is the language a class attribute names: language-x or lang-x,
@@ -953,7 +989,7 @@ func safeLang(l string) string {
 // cleanHref is a link target as it can be shown and followed, or "" for
 // targets that lead nowhere a reader would go (javascript:, data:).
 func cleanHref(u string) string {
-	u = sanitize.Line(u)
+	u = sanitize.Line(strings.NewReplacer("\t", "", "\n", "", "\r", "").Replace(u)) // as URL parsers read it
 	lower := strings.ToLower(u)
 	for _, bad := range []string{"javascript:", "vbscript:", "data:"} {
 		if strings.HasPrefix(lower, bad) {
@@ -1045,6 +1081,7 @@ type openTag struct {
 // tag, a comment or a tag of no meaning here goes, what it surrounds stays.
 func (c *htmlConverter) pairInline(parent ast.Node) {
 	var open []openTag
+	tags := c.rawTagsOf(parent)
 	for n := parent.FirstChild(); n != nil; {
 		next := n.NextSibling()
 		raw, ok := n.(*ast.RawHTML)
@@ -1053,7 +1090,14 @@ func (c *htmlConverter) pairInline(parent ast.Node) {
 			continue
 		}
 		n = next
-		tok := c.rawToken(raw)
+		tok := tags.token(raw)
+		if tok.DataAtom == 0 && !strings.Contains(tok.Data, "-") &&
+			(tok.Type == html.StartTagToken || tok.Type == html.EndTagToken || tok.Type == html.SelfClosingTagToken) {
+			// Not an element of HTML (nor a custom one): the type in
+			// Vec<T>, say, as written.
+			c.rawAsText(parent, raw)
+			continue
+		}
 		switch tok.Type {
 		case html.StartTagToken, html.SelfClosingTagToken:
 			switch a := tok.DataAtom; {
@@ -1085,9 +1129,23 @@ func (c *htmlConverter) pairInline(parent ast.Node) {
 				open = open[:i]
 			}
 		}
-		parent.RemoveChild(parent, raw)
+		c.dropRaw(parent, raw)
 	}
 	c.closeTags(parent, open, nil)
+}
+
+// dropRaw removes raw; the spaces on either side of it collapse, as a
+// browser shows them ("a <!-- c --> b").
+func (c *htmlConverter) dropRaw(parent ast.Node, raw *ast.RawHTML) {
+	prev, ok := raw.PreviousSibling().(*ast.Text)
+	next, ok2 := raw.NextSibling().(*ast.Text)
+	if ok && ok2 && !prev.SoftLineBreak() && !prev.HardLineBreak() && prev.Segment.Len() > 0 &&
+		next.Segment.Len() > 0 && next.Segment.Padding == 0 &&
+		prev.Segment.Stop <= len(c.src) && next.Segment.Start < len(c.src) && // not converted text
+		c.src[prev.Segment.Stop-1] == ' ' && c.src[next.Segment.Start] == ' ' {
+		next.Segment = next.Segment.WithStart(next.Segment.Start + 1)
+	}
+	parent.RemoveChild(parent, raw)
 }
 
 func lastOpen(open []openTag, a atom.Atom) int {
@@ -1099,17 +1157,52 @@ func lastOpen(open []openTag, a atom.Atom) int {
 	return -1
 }
 
-// rawToken is the tag (or comment) a raw HTML node holds.
-func (c *htmlConverter) rawToken(raw *ast.RawHTML) html.Token {
+// rawTags reads the tags of a parent's raw HTML nodes, in order, with one
+// tokenizer for them all: a tokenizer costs a 4 KB buffer, and a post may
+// hold thousands of tags.
+type rawTags struct {
+	c *htmlConverter
+	z *html.Tokenizer
+}
+
+func (c *htmlConverter) rawTagsOf(parent ast.Node) *rawTags {
+	var all []byte
+	for n := parent.FirstChild(); n != nil; n = n.NextSibling() {
+		if raw, ok := n.(*ast.RawHTML); ok {
+			if b := c.rawBytes(raw); isTag(b) {
+				all = append(all, b...)
+			}
+		}
+	}
+	return &rawTags{c: c, z: html.NewTokenizer(bytes.NewReader(all))}
+}
+
+func (c *htmlConverter) rawBytes(raw *ast.RawHTML) []byte {
 	var b []byte
 	for i := range raw.Segments.Len() {
 		seg := raw.Segments.At(i)
 		b = append(b, seg.Value(c.src)...)
 	}
-	// Comments, declarations and processing instructions mean nothing
-	// here: no need to read them.
-	if len(b) < 2 || b[1] == '!' || b[1] == '?' {
+	return b
+}
+
+// isTag tells a start or end tag from the comments, declarations and
+// processing instructions, which mean nothing here and need no reading.
+func isTag(b []byte) bool { return len(b) > 1 && b[1] != '!' && b[1] != '?' }
+
+// token is the tag (or comment) raw holds.
+func (r *rawTags) token(raw *ast.RawHTML) html.Token {
+	b := r.c.rawBytes(raw)
+	if !isTag(b) {
 		return html.Token{Type: html.CommentToken}
+	}
+	if r.z != nil {
+		r.z.Next()
+		r.z.NextIsNotRawText() // what follows a <script> tag is the next tag
+		if len(r.z.Raw()) == len(b) {
+			return r.z.Token()
+		}
+		r.z = nil // goldmark and the tokenizer differ on where a tag ends: one each from here
 	}
 	z := html.NewTokenizer(bytes.NewReader(b))
 	z.Next()
@@ -1123,6 +1216,17 @@ func tokenAttr(t html.Token, key string) string {
 		}
 	}
 	return ""
+}
+
+// rawAsText replaces raw with text, as written.
+func (c *htmlConverter) rawAsText(parent ast.Node, raw *ast.RawHTML) {
+	segs := raw.Segments
+	for i := range segs.Len() {
+		t := ast.NewTextSegment(segs.At(i))
+		t.SetSoftLineBreak(i < segs.Len()-1)
+		parent.InsertBefore(parent, raw, t)
+	}
+	parent.RemoveChild(parent, raw)
 }
 
 // rawBreak makes a raw <br> a hard line break.
@@ -1209,7 +1313,7 @@ func (c *htmlConverter) rawCodeSpan(start, end ast.Node) ast.Node {
 		d = next
 	}
 	cs := ast.NewCodeSpan()
-	if s := sanitize.Line(b.String()); s != "" {
+	if s := codeSpanText(b.String()); s != "" {
 		cs.AppendChild(cs, ast.NewTextSegment(c.tb.segment(s)))
 	}
 	return cs
