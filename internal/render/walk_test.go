@@ -11,6 +11,7 @@ import (
 	"sync"
 	"testing"
 
+	"charm.land/glamour/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/yuin/goldmark"
@@ -436,4 +437,77 @@ func captureStdout(t *testing.T, f func()) string {
 	f()
 	w.Close()
 	return <-got
+}
+
+// tableWidth is how wide glamour draws a table whole: at that room it
+// draws every row on one line, uncut; a column less and it cuts or wraps
+// a cell (which is when the rows are shown instead).
+func TestTableWidthIsGlamours(t *testing.T) {
+	tables := []string{
+		"| aaaa | bbbbbb | cc |\n|---|---|---|\n| 1 | 2 | 3 |\n",
+		"| a | b |\n|--:|:-:|\n| 12345 | 678 |\n",
+		"| 항목 | 2021년 | 증감률 |\n|---|---:|---:|\n| 매출액 (억 원) | 1,234,567 | 18.0% |\n| 순이익 | 54,321 | 25.0% |\n",
+		"| Key | Action |\n|---|---|\n| `tab`, `←`/`→` | choose a related post |\n| `esc` | go back |\n",
+	}
+	for _, md := range tables {
+		doc := docOf(t, md)
+		var table *astext.Table
+		ast.Walk(doc.Root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if tb, ok := n.(*astext.Table); ok {
+				table = tb
+			}
+			return ast.WalkContinue, nil
+		})
+		rows := 0
+		var cells []string // their text without spaces
+		for row := table.FirstChild(); row != nil; row = row.NextSibling() {
+			rows++ // the head, then each row
+			for c := row.FirstChild(); c != nil; c = c.NextSibling() {
+				cells = append(cells, noSpace(doc.PlainText(c)))
+			}
+		}
+		for _, style := range []Style{Dark, NoColor} {
+			r := newWalk(doc, nil, 0, style)
+			var body []ast.Node
+			for c := table.FirstChild().NextSibling(); c != nil; c = c.NextSibling() {
+				body = append(body, c)
+			}
+			// The window that leaves the table exactly its width: the
+			// document margins take 8 columns.
+			width := r.tableWidth(table.FirstChild(), body) + 8
+			for _, w := range []int{width, width - 1} {
+				tr, err := glamour.NewTermRenderer(glamour.WithStyles(style.config()), glamour.WithWordWrap(w-4))
+				if err != nil {
+					t.Fatal(err)
+				}
+				out, err := tr.Render(md)
+				if err != nil {
+					t.Fatal(err)
+				}
+				plain := ansi.Strip(out)
+				lines := 0
+				for _, l := range strings.Split(plain, "\n") {
+					if strings.ContainsAny(l, "│|") && !strings.ContainsAny(l, "─-") {
+						lines++
+					}
+				}
+				whole := lines == rows
+				for _, c := range cells {
+					whole = whole && strings.Contains(noSpace(plain), c)
+				}
+				if whole != (w == width) {
+					t.Errorf("%s, window %d (table width %d): glamour drew the table whole: %v\n%s", style, w, width-8, whole, plain)
+				}
+			}
+		}
+	}
+}
+
+func noSpace(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u00a0' || r == '\n' {
+			return -1
+		}
+		return r
+	}, s)
 }

@@ -110,7 +110,7 @@ func (r *walk) tableWidth(header ast.Node, rows []ast.Node) int {
 // span's prefix and suffix, and a link's number ("[1]") that points to
 // the list of links glamour puts below the table.
 func (r *walk) marks(cell ast.Node) int {
-	code := ansi.StringWidth(r.cfg.Code.Prefix + r.cfg.Code.Suffix + r.cfg.Code.BlockPrefix + r.cfg.Code.BlockSuffix)
+	code := ansi.StringWidth(r.cfg.Code.Prefix + r.cfg.Code.Suffix) // glamour draws no BlockPrefix for one
 	w := 0
 	ast.Walk(cell, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
