@@ -28,8 +28,9 @@ const codeFormatter = "terminal256"
 // or with tabs, a code block of the same lines with tabs expanded to four
 // spaces and each too wide line cut at the room, the rest going on
 // following lines after the continuation sign; and nil for a block glamour
-// can show as it is. Glamour does not wrap code: the lines would be
-// wrapped again, anywhere, by the blocks around them.
+// can show as it is. Glamour does not wrap code; the blocks around it
+// would then break a long line at any space or punctuation, its rest
+// back at the margin with nothing to tell it from a line of its own.
 //
 // The wrapped code is highlighted here, before it is cut, and handed to
 // glamour as plain text: a sign in the code would be lexed as code,

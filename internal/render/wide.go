@@ -9,8 +9,8 @@ import (
 // wideTable returns, for a table too wide for its room, the same cells as
 // one block per row, a line per cell, "Header: value", with a blank line
 // between rows; and nil for a table that fits, which glamour draws.
-// Glamour would squeeze a wide table to the room, cutting every cell
-// short with "…".
+// Glamour would squeeze a wide table into the room, cutting cells short
+// (with "…" or without) and breaking the rest over lines.
 func (r *walk) wideTable(t *astext.Table) ast.Node {
 	var header ast.Node
 	var rows []ast.Node
