@@ -511,3 +511,14 @@ func noSpace(s string) string {
 		return r
 	}, s)
 }
+
+// A render that builds substitutes: the table as rows and the code cut
+// and highlighted here.
+func BenchmarkRenderSubstitutes(b *testing.B) {
+	doc := docOf(b, wideTable+"\n"+longCode)
+	for b.Loop() {
+		if _, err := renderDoc(doc, 40, Dark); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
