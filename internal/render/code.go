@@ -36,7 +36,10 @@ const codeFormatter = "terminal256"
 // glamour as plain text: a sign in the code would be lexed as code,
 // mostly as an error token (shown on red), and a cut would end strings
 // and comments early.
-func (r *walk) codeBlock(n ast.Node, info *ast.Text) ast.Node {
+//
+// fence is a copy of n when n is a fenced block, that glamour and this may
+// ask for its language (see substitute); nil for an indented block.
+func (r *walk) codeBlock(n ast.Node, fence *ast.FencedCodeBlock) ast.Node {
 	room := r.room(n) - int(deref(r.cfg.CodeBlock.Indent)) - int(deref(r.cfg.CodeBlock.Margin))
 	if room <= ansi.StringWidth(continuation) {
 		room = 0 // no room to wrap in: fitLines cuts what it must
@@ -64,8 +67,8 @@ func (r *walk) codeBlock(n ast.Node, info *ast.Text) ast.Node {
 	text := code.String()
 	if len(cuts) > 0 {
 		lang := ""
-		if fb, ok := n.(*ast.FencedCodeBlock); ok {
-			lang = string(fb.Language(r.src))
+		if fence != nil {
+			lang = string(fence.Language(r.src))
 		}
 		// Every colour style names a chroma theme (styles.go); the
 		// no-colour style has none, and glamour shows its code plain.
@@ -79,8 +82,8 @@ func (r *walk) codeBlock(n ast.Node, info *ast.Text) ast.Node {
 		text = cutPlain(text, cuts)
 	}
 	var sub ast.Node = ast.NewCodeBlock()
-	if n.Kind() == ast.KindFencedCodeBlock {
-		sub = ast.NewFencedCodeBlock(info)
+	if fence != nil {
+		sub = ast.NewFencedCodeBlock(fence.Info)
 	}
 	// Glamour joins a block's lines: one segment holds them all.
 	sub.Lines().Append(r.addSegment(text))

@@ -167,7 +167,14 @@ func (r *walk) substitute(n ast.Node) ast.Node {
 	case *astext.Table:
 		s = r.wideTable(n)
 	case *ast.FencedCodeBlock:
-		s = r.codeBlock(n, n.Info)
+		// Glamour asks a fenced block for its language, and goldmark
+		// keeps the answer in the node: a write to the shared tree. So
+		// glamour only ever sees a block of this walk's own.
+		own := ast.NewFencedCodeBlock(n.Info)
+		own.SetLines(n.Lines())
+		if s = r.codeBlock(n, own); s == nil {
+			s = own
+		}
 	case *ast.CodeBlock:
 		s = r.codeBlock(n, nil)
 	case *ast.String:

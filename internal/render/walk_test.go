@@ -318,6 +318,10 @@ func dumpTree(doc *content.Doc) string {
 			if n.Type() == ast.TypeBlock {
 				fmt.Fprintf(&b, " %v", reflect.ValueOf(n.Lines()).Elem().Interface())
 			}
+			if n.Kind() == ast.KindFencedCodeBlock {
+				// goldmark keeps the language in the node once asked
+				fmt.Fprintf(&b, " language cached: %v", !reflect.ValueOf(n).Elem().FieldByName("language").IsNil())
+			}
 			b.WriteByte('\n')
 		}
 		return ast.WalkContinue, nil
