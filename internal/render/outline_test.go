@@ -59,7 +59,7 @@ func TestHeadingLinesSkipsLookAlikes(t *testing.T) {
 // Glamour writes links as OSC 8 hyperlinks into the cached text; they take
 // no columns, so measuring lines stays right.
 func TestRenderedLinksAreHyperlinks(t *testing.T) {
-	p := &content.Post{Slug: "links", Path: "links.md", Body: "See [the guide](https://example.com/guide) and <https://no-color.org>.\n"}
+	p := postOf(t, "See [the guide](https://example.com/guide) and <https://no-color.org>.\n")
 	r := New(Options{})
 	for _, style := range []Style{Dark, Light, NoColor} {
 		out, err := r.Render(p, 40, style)

@@ -3,6 +3,8 @@
 package render
 
 import (
+	"bufio"
+	"bytes"
 	"container/list"
 	"context"
 	"fmt"
@@ -13,7 +15,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"charm.land/glamour/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
@@ -68,7 +69,7 @@ type Renderer struct {
 	limit    int64
 	onRender func(time.Duration)
 	queue    renderQueue // of cache misses waiting for glamour
-	render   func(md string, width int, style Style) (string, error)
+	render   func(doc *content.Doc, width int, style Style) (string, error)
 	followed func() // tests: a caller waits for another's render of its key
 
 	mu       sync.Mutex
@@ -115,7 +116,7 @@ func New(opts Options) *Renderer {
 		limit:    limit,
 		onRender: opts.OnRender,
 		queue:    renderQueue{slots: slots},
-		render:   renderMarkdown,
+		render:   renderDoc,
 		entries:  map[key]*list.Element{},
 		lru:      list.New(),
 		inflight: map[key]*call{},
@@ -218,7 +219,7 @@ func (r *Renderer) lead(ctx context.Context, p *content.Post, k key, c *call) {
 	defer r.queue.release()
 	r.misses.Add(1)
 	start := time.Now()
-	c.text, c.err = r.render(p.Body, k.width, k.style)
+	c.text, c.err = r.render(p.Doc(), k.width, k.style) // Doc may parse the post again: in its turn
 	if r.onRender != nil {
 		r.onRender(time.Since(start))
 	}
@@ -264,25 +265,20 @@ func (r *Renderer) Stats() Stats {
 	return Stats{Hits: r.hits.Load(), Misses: r.misses.Load(), Entries: len(r.entries), Bytes: r.size}
 }
 
-// renderMarkdown renders with glamour and then makes sure no line is wider
-// than width: glamour's word wrap leaves long unbreakable words (URLs, code)
-// and some wide-character runs over the edge, which would make a terminal
-// wrap them and break the layout.
-func renderMarkdown(md string, width int, style Style) (string, error) {
-	tr, err := glamour.NewTermRenderer(
-		glamour.WithStyles(style.config()),
-		glamour.WithWordWrap(width-4), // document margin (2) on each side
-	)
-	if err != nil {
+// renderDoc renders a post's tree with glamour's ANSI renderer and then
+// makes sure no line is wider than width: glamour's word wrap leaves long
+// unbreakable words (URLs) and some wide-character runs over the edge,
+// which would make a terminal wrap them and break the layout.
+func renderDoc(doc *content.Doc, width int, style Style) (string, error) {
+	var out bytes.Buffer
+	r := newWalk(doc, bufio.NewWriter(&out), width-4, style) // document margin (2) on each side
+	if _, err := r.render(doc.Root); err != nil {
 		return "", err
 	}
-	// Tabs would be measured as zero columns wide yet drawn up to eight:
-	// expand them so widths add up (Markdown reads a tab as four spaces).
-	out, err := tr.Render(escapeSingleTildes(strings.ReplaceAll(md, "\t", "    ")))
-	if err != nil {
+	if err := r.w.Flush(); err != nil {
 		return "", err
 	}
-	return fitLines(strings.Trim(out, "\n"), width), nil
+	return fitLines(strings.Trim(out.String(), "\n"), width), nil
 }
 
 // fitLines hard-wraps any line wider than width and trims trailing spaces
@@ -299,61 +295,4 @@ func fitLines(s string, width int) string {
 		out = append(out, strings.Split(wrapped, "\n")...)
 	}
 	return strings.Join(out, "\n")
-}
-
-// escapeSingleTildes keeps a lone "~" literal. GitHub's Markdown (and
-// glamour) read ~text~ as strikethrough, so "1~9장 … 10~14장" in the seed
-// post would lose its tildes and strike out the text between them; authors
-// who mean strikethrough write ~~text~~, which is left alone. Code blocks
-// and code spans are not touched.
-func escapeSingleTildes(md string) string {
-	if !strings.Contains(md, "~") {
-		return md
-	}
-	lines := strings.Split(md, "\n")
-	fence := ""
-	for i, line := range lines {
-		trimmed := strings.TrimLeft(line, " ")
-		if fence != "" {
-			if strings.HasPrefix(trimmed, fence) {
-				fence = ""
-			}
-			continue
-		}
-		if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
-			fence = trimmed[:3]
-			continue
-		}
-		if strings.HasPrefix(line, "    ") || !strings.Contains(line, "~") {
-			continue // indented code, or nothing to do
-		}
-		lines[i] = escapeLineTildes(line)
-	}
-	return strings.Join(lines, "\n")
-}
-
-func escapeLineTildes(line string) string {
-	var b strings.Builder
-	inCode := false
-	for i := 0; i < len(line); i++ {
-		c := line[i]
-		switch {
-		case c == '`':
-			inCode = !inCode
-		case c == '\\' && i+1 < len(line):
-			b.WriteByte(c)
-			i++
-			c = line[i]
-		case c == '~' && !inCode:
-			single := (i == 0 || line[i-1] != '~') && (i+1 == len(line) || line[i+1] != '~')
-			if single {
-				// An entity, not "\~": glamour prints backslash escapes as
-				// written.
-				b.WriteString("&#126;")
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
 }

@@ -174,7 +174,7 @@ func TestCodeColoursFollowTheStyle(t *testing.T) {
 	md := "Some code:\n\n```go\nfunc main() {\n\tprintln(\"hi\")\n}\n```\n"
 	for _, order := range [][]Style{{Dark, Light}, {Light, Dark}} {
 		for _, style := range order {
-			out, err := renderMarkdown(md, 60, style)
+			out, err := renderMarkdown(t, md, 60, style)
 			if err != nil {
 				t.Fatal(err)
 			}
