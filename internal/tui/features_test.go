@@ -359,13 +359,13 @@ func TestRelatedPosts(t *testing.T) {
 
 func TestProgressFooter(t *testing.T) {
 	d := newDriver(t, Options{Width: 80, Height: 24, Start: "aws-in-action"})
-	if !strings.Contains(d.screen(), "0% · 4 min left · line") {
+	if !strings.Contains(d.screen(), "0% · 3 min left · line") {
 		t.Fatalf("top:\n%s", d.screen())
 	}
 	r := &d.m.reader
 	r.vp.SetYOffset(r.vp.TotalLineCount() / 2)
 	pct, left := r.progress()
-	if pct < 40 || pct > 60 || left != "2 min left" {
+	if pct < 40 || pct > 60 || left != "1 min left" {
 		t.Errorf("halfway: %d%% · %s", pct, left)
 	}
 	d.keys("G")
@@ -483,7 +483,7 @@ func TestTimeZoneFromClient(t *testing.T) {
 			t.Errorf("TZ=%q: a date-only post moved:\n%s", tc.tz, d.screen())
 		}
 		d.keys("G", "enter")
-		if !strings.Contains(d.screen(), tc.want+" · 4 min read") {
+		if !strings.Contains(d.screen(), tc.want+" · 3 min read") {
 			t.Errorf("TZ=%q: reader header:\n%s", tc.tz, d.screen())
 		}
 	}

@@ -44,7 +44,7 @@ func TestGoldenReader(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1]})
 			s.waitFor("sshblog · 4 posts")
 			s.send("G", keyEnter)
-			s.golden("reader_"+sizeName(size), "AWS in action 리뷰", "한빛출판사의", "0% · 4 min left · line")
+			s.golden("reader_"+sizeName(size), "AWS in action 리뷰", "한빛출판사의", "0% · 3 min left · line")
 		})
 	}
 }
@@ -69,7 +69,7 @@ func TestGoldenResizeWhileReading(t *testing.T) {
 	s := startSession(t, Options{Width: 120, Height: 40})
 	s.waitFor("sshblog · 4 posts")
 	s.send("G", keyEnter)
-	s.waitFor("0% · 4 min left · line 35/")
+	s.waitFor("0% · 3 min left · line 35/")
 	s.send("j", "j", "j", "j", "j")
 	s.waitFor("line 40/")
 	s.resize(40, 20)
@@ -119,7 +119,7 @@ func TestGoldenSearch(t *testing.T) {
 	for _, size := range goldenSizes {
 		t.Run(sizeName(size), func(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
-			s.waitFor("0% · 4 min left")
+			s.waitFor("0% · 3 min left")
 			s.send("/", "인", "프", "라")
 			s.golden("search_typing_"+sizeName(size), "/ 인프라", "match 1 of 7")
 			s.send(keyEnter, "n", "n")
@@ -147,7 +147,7 @@ func TestGoldenContents(t *testing.T) {
 	for _, size := range goldenSizes {
 		t.Run(sizeName(size), func(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
-			s.waitFor("0% · 4 min left")
+			s.waitFor("0% · 3 min left")
 			s.send("c")
 			s.golden("contents_"+sizeName(size), "Contents · 9 headings", "장애허용 시스템 설계하기")
 			s.send("6")
@@ -176,7 +176,7 @@ func TestGoldenTheme(t *testing.T) {
 	for _, size := range goldenSizes {
 		t.Run(sizeName(size), func(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
-			s.waitFor("0% · 4 min left")
+			s.waitFor("0% · 3 min left")
 			s.send("T")
 			s.golden("theme_"+sizeName(size), "Theme: light")
 		})
@@ -188,7 +188,7 @@ func TestGoldenProgress(t *testing.T) {
 	for _, size := range goldenSizes {
 		t.Run(sizeName(size), func(t *testing.T) {
 			s := startSession(t, Options{Width: size[0], Height: size[1], Start: "aws-in-action"})
-			s.waitFor("0% · 4 min left")
+			s.waitFor("0% · 3 min left")
 			s.send(" ") // a page: halfway down at 120x40
 			if size[0] == 40 {
 				s.send(" ", " ") // about a quarter at 40x20
@@ -209,7 +209,7 @@ func TestGoldenTimeZone(t *testing.T) {
 			s.send("G")
 			s.golden("tz_list_"+sizeName(size), "2017-06-12 · #Tech #Review")
 			s.send(keyEnter)
-			s.golden("tz_reader_"+sizeName(size), "2017-06-12 · 4 min read", "한빛출판사의")
+			s.golden("tz_reader_"+sizeName(size), "2017-06-12 · 3 min read", "한빛출판사의")
 		})
 	}
 }

@@ -579,7 +579,7 @@ func TestScrollKeysAndFooter(t *testing.T) {
 	d.keys("G", "enter")
 	vp := &d.m.reader.vp
 	total := vp.TotalLineCount()
-	if !strings.Contains(d.screen(), fmt.Sprintf("0%% · 4 min left · line %d/%d", vp.Height(), total)) {
+	if !strings.Contains(d.screen(), fmt.Sprintf("0%% · 3 min left · line %d/%d", vp.Height(), total)) {
 		t.Fatalf("footer at the top:\n%s", d.screen())
 	}
 	d.keys("j", "j", "down")
