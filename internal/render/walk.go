@@ -102,7 +102,11 @@ func newWalk(doc *content.Doc, out *bufio.Writer, width int, style Style) *walk 
 			}
 		}
 	}
-	ansi.NewRenderer(ansi.Options{WordWrap: width, Styles: r.cfg}).RegisterFuncs(&r.funcs)
+	// PreserveNewLines, so that a hard line break (two spaces, a
+	// backslash, <br>) breaks the line: without it glamour makes every
+	// newline in a paragraph a space. Soft line breaks are made spaces
+	// here instead (substitute).
+	ansi.NewRenderer(ansi.Options{WordWrap: width, Styles: r.cfg, PreserveNewLines: true}).RegisterFuncs(&r.funcs)
 	return r
 }
 
@@ -187,11 +191,31 @@ func (r *walk) substitute(n ast.Node) ast.Node {
 		if !drawable(n) {
 			return r.cloneCell(n)
 		}
-	case *ast.Emphasis, *ast.Link, *ast.AutoLink:
+	case *ast.Emphasis, *ast.Link, *ast.AutoLink, *astext.Strikethrough:
 		// Glamour draws their children itself: one it cannot draw would
-		// make it panic; the clone has its plain text instead.
-		if r.drawn == 0 && !drawable(n) {
+		// make it panic; the clone has its plain text instead. A soft
+		// line break inside is a space (see newWalk).
+		if r.drawn == 0 && (!drawable(n) || hasSoftBreak(n)) {
 			s = r.clone(n)
+			r.unsoft(s)
+		}
+	case *ast.Text:
+		if r.drawn == 0 && n.SoftLineBreak() {
+			s = r.clone(n)
+			r.unsoft(s)
+		}
+	case *ast.Paragraph:
+		// Glamour writes a list item's paragraphs straight after each
+		// other ("itemin list", glamour#167): from the second on, a
+		// paragraph outside the item's own text is drawn as a paragraph.
+		if p := n.Parent(); p != nil && p.Kind() == ast.KindListItem && n.PreviousSibling() != nil {
+			c := ast.NewParagraph()
+			gap := r.addText("")
+			gap.SetHardLineBreak(true) // glamour draws it as the paragraph's first, not a new line
+			c.AppendChild(c, gap)
+			r.cloneChildren(c, n)
+			r.unsoft(c)
+			s = c
 		}
 	}
 	if s == nil {
@@ -298,3 +322,28 @@ func newBlock() *block { return &block{} }
 func (b *block) Kind() ast.NodeKind { return kindBlock }
 
 func (b *block) Dump(source []byte, level int) { ast.DumpHelper(b, source, level, nil, nil) }
+
+// hasSoftBreak reports whether a text inside n ends with a soft line break.
+func hasSoftBreak(n ast.Node) bool {
+	found := false
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering && t.SoftLineBreak() {
+			found = true
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return found
+}
+
+// unsoft turns the soft line breaks in n, a tree of this walk's own, into
+// spaces: glamour, keeping newlines, would break the line there.
+func (r *walk) unsoft(n ast.Node) {
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering && t.SoftLineBreak() {
+			t.Segment = r.addSegment(string(t.Segment.Value(r.src)) + " ")
+			t.SetSoftLineBreak(false)
+		}
+		return ast.WalkContinue, nil
+	})
+}
