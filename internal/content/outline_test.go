@@ -43,7 +43,7 @@ func TestParseOutline(t *testing.T) {
 
 	wantHeadings := []Heading{
 		{1, "Title with code and emphasis"},
-		{2, "한글 제목 1~9장"}, // the tildes survive escapeSingleTildes
+		{2, "한글 제목 1~9장"}, // the tildes survive the strikethrough extension
 		{3, "AT&T and tabs"},
 	}
 	if len(o.Headings) != len(wantHeadings) {
