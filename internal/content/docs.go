@@ -91,6 +91,13 @@ func (p *Post) Doc() *Doc {
 // that became the title left out, the note of a cut post added.
 func (p *Post) parseDoc() *Doc {
 	d := parseDoc(p.markdown, p.hugo)
+	p.shape(d)
+	return d
+}
+
+// shape makes a freshly parsed tree the post's: the leading heading that
+// became the title left out, the note of a cut post added.
+func (p *Post) shape(d *Doc) {
 	if p.dropHeading {
 		if _, node, ok := d.leadingHeading(); ok {
 			d.Root.RemoveChild(d.Root, node)
@@ -99,5 +106,4 @@ func (p *Post) parseDoc() *Doc {
 	if p.note != "" {
 		d.appendParagraph(p.note)
 	}
-	return d
 }

@@ -210,15 +210,12 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	p.Body = trimLeadingBlankLines(body)
 	p.markdown, p.hugo = p.Body, lang == "toml"
 	doc := parseDoc(p.markdown, p.hugo)
-	if h, node, ok := doc.leadingHeading(); ok {
+	if h, _, ok := doc.leadingHeading(); ok {
 		switch {
 		case p.Title == "":
 			p.Title, p.dropHeading = h, true // so it is not shown twice
 		case strings.EqualFold(h, p.Title):
 			p.dropHeading = true // the same title again as the first heading
-		}
-		if p.dropHeading {
-			doc.Root.RemoveChild(doc.Root, node)
 		}
 	}
 	if p.Title == "" {
@@ -231,10 +228,10 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		}
 		pp.cutKB, pp.cutOver = max(1, int(size>>10)), over
 		p.note = cutNote(pp.cutKB, over)
-		doc.appendParagraph(p.note)
 		p.Body = appendParagraph(p.Body, p.note)
 		p.Source = appendParagraph(p.Source, p.note)
 	}
+	p.shape(doc) // as Doc shapes a tree parsed again
 	p.Words = countWords(doc.PlainText(doc.Root))
 	p.Outline = doc.outline()
 	pp.doc = doc
