@@ -56,6 +56,15 @@ type Blog struct {
 	hidden   int
 	warnings []error
 	docs     *docCache // the posts' trees, most recently used
+	site     *Site
+}
+
+// Site is what the site's config said; never nil for a loaded Blog.
+func (b *Blog) Site() *Site {
+	if b.site == nil {
+		return &Site{}
+	}
+	return b.site
 }
 
 // Tag is a tag (or category) and how many visible posts carry it.

@@ -23,6 +23,12 @@ type Post struct {
 	Path        string    // path of the file inside the loaded fs.FS
 	Words       int       // words in Body
 	Draft       bool      // a draft or unpublished post, shown only with Options.Drafts
+	Lang        string    // the post's language ("ko"), "" when the site has one language
+	URL         string    // the page's URL path on the real site (Jekyll's page.url, Hugo's RelPermalink), e.g. "/2017/03/30/word2vec.html"
+
+	// translations are the post in every language, this one among them, in
+	// the site's language order; nil when there is one.
+	translations []*Post
 
 	// What Doc needs to parse the body again the way Load did.
 	docs        *docCache // the Blog's trees; nil for a post not from Load
@@ -59,4 +65,36 @@ func (p *Post) IsCategory(name string) bool {
 		}
 	}
 	return false
+}
+
+// Translations returns the post in each of its languages, this one
+// included, in the site's language order; nil when it has only one.
+func (p *Post) Translations() []*Post { return p.translations }
+
+// In returns the post's translation in lang ("ko", "ko_KR.UTF-8", "en-US"
+// match by their language part), or p itself when there is none.
+func (p *Post) In(lang string) *Post {
+	lang = baseLang(lang)
+	if lang == "" {
+		return p
+	}
+	for _, t := range p.translations {
+		if baseLang(t.Lang) == lang {
+			return t
+		}
+	}
+	return p
+}
+
+// baseLang is the language part of a language tag or POSIX locale:
+// "ko_KR.UTF-8" is "ko", "zh-cn" is "zh", "C" and "POSIX" are "".
+func baseLang(s string) string {
+	if i := strings.IndexAny(s, "_-.@"); i >= 0 {
+		s = s[:i]
+	}
+	s = strings.ToLower(s)
+	if s == "c" || s == "posix" {
+		return ""
+	}
+	return s
 }
