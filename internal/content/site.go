@@ -107,3 +107,31 @@ func (s *Site) IsMarkdown(name string) bool {
 // defaultMarkdownExt is Jekyll's default markdown_ext; Hugo reads .md and
 // .markdown (and more formats sshblog does not show).
 var defaultMarkdownExt = []string{"markdown", "mkdown", "mkdn", "mkd", "md"}
+
+// bodyProblem is something wrong at a line of a post's file, found while
+// running its Liquid or shortcodes. The post is still shown; Load reports
+// it as a warning naming the file and the line.
+type bodyProblem struct {
+	Line int // 1-based line in the file (front matter included); 0 when unknown
+	Msg  string
+}
+
+// postRef is what the body of one post may learn about another: Liquid's
+// site.posts, post_url and link, Hugo's ref and relref.
+type postRef struct {
+	Path       string // the file's path in the loaded fs.FS: "_posts/2017-03-30-word2vec.md"
+	Slug       string // its unique id in the Blog: the target of an sshblog:SLUG link
+	Title      string
+	URL        string // its URL path on the real site, "/2017/03/30/word2vec.html"
+	Date       time.Time
+	Tags       []string
+	Categories []string
+	Lang       string
+	Page       map[string]any // its front matter as decoded, keys as written
+}
+
+// PostLinkScheme starts the URL of a link to another post of the blog, as
+// Liquid's post_url and link and Hugo's ref and relref make them:
+// "sshblog:SLUG". The renderer shows it as the deep link "ssh HOST SLUG"
+// and the reader can open it.
+const PostLinkScheme = "sshblog:"
