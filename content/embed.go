@@ -1,5 +1,6 @@
 // Package blogposts embeds the blog's own posts into the binary, so that one
-// file is all an operator has to ship.
+// file is all an operator has to ship. They are a Jekyll site: _config.yml
+// names the blog, _posts holds the posts.
 package blogposts
 
 import (
@@ -7,16 +8,9 @@ import (
 	"io/fs"
 )
 
-//go:embed posts
+//go:embed _config.yml _posts
 var embedded embed.FS
 
-// Posts returns the embedded posts folder (content/posts) as an fs.FS rooted
+// Posts returns the embedded site (the content folder) as an fs.FS rooted
 // at that folder.
-func Posts() fs.FS {
-	sub, err := fs.Sub(embedded, "posts")
-	if err != nil {
-		// fs.Sub only fails on an invalid path, and "posts" is a constant.
-		panic(err)
-	}
-	return sub
-}
+func Posts() fs.FS { return embedded }

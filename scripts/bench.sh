@@ -52,7 +52,7 @@ fi
 MAX_TIME=${BENCH_MAX_TIME:-15m}
 GLOW_VERSION=${GLOW_VERSION:-v2.1.1} # the proxy answers @latest with 403 here: see docs/benchmarks.md
 TITLE="Welcome to sshblog"
-POST=content/posts/2026-11-20-welcome-to-sshblog.md
+POST=content/_posts/2026-11-20-welcome-to-sshblog.md
 BODY="You are reading this inside an SSH session" # the post's first words, as glow and sshblog show them
 LONG_TITLE="A long post"
 LONG_BODY="This long post was generated"
@@ -280,7 +280,7 @@ stop "$STARTED_PID"
 
 echo "== opening a post"
 "$BENCH" open --addr "$SSHBLOG" -n "$N" --title "$TITLE" --body "$BODY" --label sshblog --out "$RESULTS"
-"$BENCH" gen-posts --dir "$TMP/long" --long 62000 --from content/posts
+"$BENCH" gen-posts --dir "$TMP/long" --long 62000 --from content/_posts
 start sshblog-long "$TMP/bin/sshblog" serve --addr "$LONG" --host-key "$TMP/keys/sshblog_key" --content "$TMP/long" --log-level warn
 ready sshblog-long "$LONG"
 # Widths 60 and up, each used once (opens, then resizes): sshblog caps its

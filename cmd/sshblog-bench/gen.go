@@ -27,7 +27,7 @@ func genPosts(fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&dir, "dir", "", "`DIR` to write the posts into (created)")
 	fs.IntVar(&count, "count", 0, "small posts to write")
 	fs.IntVar(&long, "long", 0, "write one long post of at least this many `BYTES` from the bodies of --from's posts, and copy them")
-	fs.StringVar(&from, "from", "content/posts", "`DIR` of posts for --long")
+	fs.StringVar(&from, "from", "content/_posts", "`DIR` of posts for --long")
 	if err := parse(fs, args); err != nil {
 		return err
 	}

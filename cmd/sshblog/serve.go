@@ -23,13 +23,19 @@ import (
 
 // contentFlags are the flags of every command that loads posts.
 type contentFlags struct {
-	dir    string
-	future bool
+	dir      string
+	future   bool
+	drafts   bool
+	title    string
+	timezone string
 }
 
 func (c *contentFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.dir, "content", "", "`DIR` of Markdown posts (subfolders too) to serve instead of the embedded ones (default: the embedded posts)")
-	fs.BoolVar(&c.future, "future", false, "also show posts dated in the future")
+	fs.StringVar(&c.dir, "content", "", "`DIR` to serve instead of the embedded posts: a Jekyll site (_config.yml, _posts), a Hugo site (hugo.toml, content/) or a folder of Markdown posts (subfolders too)")
+	fs.BoolVar(&c.future, "future", false, "also show posts dated in the future (default: the site's future / buildFuture)")
+	fs.BoolVar(&c.drafts, "drafts", false, "also show drafts and unpublished posts (_drafts/, draft: true, published: false)")
+	fs.StringVar(&c.title, "title", "", "the blog's `NAME` in headers (default: the site's title, else sshblog)")
+	fs.StringVar(&c.timezone, "timezone", "", "`ZONE` (IANA name, e.g. Asia/Seoul) of dates written without one, and of dates shown (default: the site's timezone, else UTC)")
 }
 
 // open returns the posts' folder and the name to show for it in messages.
@@ -41,7 +47,7 @@ func (c *contentFlags) register(fs *flag.FlagSet) {
 // Root is not closed: its one descriptor goes when nothing refers to it.
 func (c *contentFlags) open() (fs.FS, string, error) {
 	if c.dir == "" {
-		return blogposts.Posts(), "content/posts", nil
+		return blogposts.Posts(), "content", nil
 	}
 	st, err := os.Stat(c.dir)
 	if err != nil {
@@ -57,8 +63,16 @@ func (c *contentFlags) open() (fs.FS, string, error) {
 	return root.FS(), c.dir, nil
 }
 
-func (c *contentFlags) options(root string) content.Options {
-	return content.Options{Future: c.future, Root: root}
+func (c *contentFlags) options(root string) (content.Options, error) {
+	opts := content.Options{Future: c.future, Drafts: c.drafts, Name: c.title, Root: root}
+	if c.timezone != "" {
+		loc, err := time.LoadLocation(c.timezone)
+		if err != nil {
+			return opts, usageError{fmt.Sprintf("--timezone %q: not a time zone: give an IANA name such as Asia/Seoul or UTC", c.timezone)}
+		}
+		opts.Location = loc
+	}
+	return opts, nil
 }
 
 // load reads the posts. Problems name files under the folder the operator
@@ -68,7 +82,11 @@ func (c *contentFlags) load() (*content.Blog, []error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	blog, problems, err := content.Load(fsys, c.options(root))
+	opts, err := c.options(root)
+	if err != nil {
+		return nil, nil, err
+	}
+	blog, problems, err := content.Load(fsys, opts)
 	if err != nil {
 		return nil, problems, fmt.Errorf("--content %s: %w", root, err)
 	}
@@ -264,7 +282,11 @@ func checkFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 		if err != nil {
 			return err
 		}
-		if content.Check(stdout, fsys, root, posts.options(root)) > 0 {
+		opts, err := posts.options(root)
+		if err != nil {
+			return err
+		}
+		if content.Check(stdout, fsys, root, opts) > 0 {
 			return errReported
 		}
 		return nil

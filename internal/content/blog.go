@@ -23,7 +23,8 @@ type Options struct {
 	// Now is the moment that decides which posts are in the future; the zero
 	// value means time.Now().
 	Now time.Time
-	// Name is the blog's name shown in headers; empty means "sshblog".
+	// Name is the blog's name shown in headers; empty means the site's
+	// title, else "sshblog".
 	Name string
 
 	// Drafts shows drafts and unpublished posts ("draft: true",
@@ -31,15 +32,20 @@ type Options struct {
 	// --unpublished and hugo -D do. Such posts have Post.Draft set.
 	Drafts bool
 	// Location is the time zone of dates written without one, such as
-	// "2017-06-11 21:06:00" or "2017-06-11"; nil means UTC. Set it to the
-	// blog's zone (Jekyll's "timezone", Hugo's "timeZone") to match the
-	// static site to the minute.
+	// "2017-06-11 21:06" or "2017-06-11"; nil means the site's (Jekyll's
+	// "timezone", Hugo's "timeZone"), else UTC. As in Jekyll, a date that
+	// YAML reads as a timestamp ("2017-06-11 21:06:00") is UTC in a Jekyll
+	// site, and dates are shown in this zone.
 	Location *time.Location
 	// Root is the folder fsys was opened from, as the operator wrote it
 	// (the --content flag). It goes in front of file names in problems
 	// (ParseError.Root), so they read "content/posts/x.md:3: ...". Empty
 	// shows paths inside fsys.
 	Root string
+
+	// Site is the site's config; nil means Load reads it from fsys
+	// (ReadSite). Name, Location and Future, when set, override it.
+	Site *Site
 
 	// DocBytes bounds the memory that parsed posts (their goldmark trees)
 	// take; zero means DefaultDocBytes. A post whose tree was dropped is
@@ -103,105 +109,107 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	blog = &Blog{Name: opts.Name, bySlug: map[string]int{}, docs: newDocCache(opts.DocBytes)}
-	if blog.Name == "" {
-		blog.Name = "sshblog"
+	site := opts.Site
+	var errs, warnings []*ParseError
+	if site == nil {
+		site, errs = ReadSite(fsys)
 	}
-
-	var files []postFile
-	var errs []*ParseError
-	walkErr := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			if name == "." {
-				return err
-			}
-			errs = append(errs, &ParseError{Path: name, Msg: "cannot read: " + errText(err) + ": check its permissions"})
-			return nil
-		}
-		if name == "." {
-			return nil
-		}
-		base := path.Base(name)
-		if strings.HasPrefix(base, ".") {
-			if d.IsDir() {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if d.IsDir() || !isMarkdown(base) || strings.HasPrefix(base, "_") ||
-			strings.HasPrefix(base, "#") || strings.HasPrefix(base, "~") {
-			return nil
-		}
-		files = append(files, postFile{name, d.Type()&fs.ModeSymlink != 0})
-		return nil
-	})
-	if walkErr != nil {
-		return nil, nil, fmt.Errorf("reading posts: %w", walkErr)
+	if opts.Location == nil {
+		opts.Location = site.Location
 	}
+	opts.Future = opts.Future || site.Future
+	blog = &Blog{Name: cmpOr(opts.Name, cmpOr(site.Title, "sshblog")), site: site,
+		bySlug: map[string]int{}, docs: newDocCache(opts.DocBytes)}
 
+	files, walkErrs, walkWarnings, err := findPosts(fsys, site, opts.Drafts)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading posts: %w", err)
+	}
+	errs = append(errs, walkErrs...)
+	warnings = append(warnings, walkWarnings...)
+
+	// First every file's head, so that each body can name any post.
+	var langs []string
+	for _, l := range site.Languages {
+		langs = append(langs, l.Code)
+	}
 	results := make([]loadResult, len(files))
-	po := parseOptions{loc: opts.Location}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(files) {
-					return
-				}
-				results[i] = loadFile(fsys, files[i], po)
-			}
-		})
-	}
-	wg.Wait()
-
-	// Slugs are unique: on a clash a visible post wins over a hidden one,
-	// then the first by path.
-	type entry struct {
-		pp      *parsed
-		visible bool
-	}
-	var entries []entry
-	winner := map[string]int{} // slug -> index in entries
-	var warnings []*ParseError
-	lose := func(loser, other *parsed) {
-		errs = append(errs, &ParseError{Path: loser.post.Path, Line: loser.slugLine, Msg: fmt.Sprintf(
-			"slug %q is also used by %s: rename one of the files or set \"slug:\" in one of them",
-			loser.post.Slug, joinRoot(opts.Root, other.post.Path))})
-	}
+	parallel(len(files), func(i int) {
+		po := parseOptions{loc: opts.Location, kind: site.Kind, contentLang: files[i].lang, contentDir: files[i].dir, langs: langs}
+		results[i] = loadFile(fsys, files[i], po)
+	})
+	var heads []*parsed
 	for _, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)
 			continue
 		}
-		e := entry{pp: r.pp, visible: isVisible(r.pp, opts, now)}
-		key := strings.ToLower(r.pp.post.Slug)
-		if w, dup := winner[key]; dup {
-			if e.visible && !entries[w].visible {
-				lose(entries[w].pp, e.pp)
-				entries[w] = e
-			} else {
-				lose(e.pp, entries[w].pp)
-			}
-			continue
-		}
-		winner[key] = len(entries)
-		entries = append(entries, e)
+		heads = append(heads, r.pp)
 	}
 
-	var visible []*Post
-	docsOf := map[*Post]*Doc{}
-	for _, e := range entries {
-		if w := e.pp.cutWarning(); w != nil {
+	// Translations are one post; the one in the site's language stands for
+	// them in lists.
+	groups := groupTranslations(heads, site)
+	var shown []*parsed // the posts of the groups shown: their bodies are read
+	var reps []*parsed  // one per group shown
+	for _, g := range groups {
+		var vis []*parsed
+		for _, pp := range g {
+			if isVisible(pp, opts, now) {
+				vis = append(vis, pp)
+			} else {
+				blog.hidden++
+			}
+		}
+		if len(vis) == 0 {
+			continue
+		}
+		reps = append(reps, vis[0])
+		shown = append(shown, vis...)
+		if len(vis) > 1 {
+			ts := make([]*Post, len(vis))
+			for i, pp := range vis {
+				ts[i] = pp.post
+			}
+			for _, t := range ts {
+				t.translations = ts
+			}
+		}
+	}
+	warnings = append(warnings, assignIDs(reps, opts.Root)...)
+	for _, pp := range shown {
+		if r := pp.post.translations; len(r) > 0 {
+			pp.post.Slug = r[0].Slug
+		}
+		pp.post.URL = postURL(pp, site)
+	}
+
+	// Then the bodies, with the site known.
+	refs := make([]postRef, len(shown))
+	for i, pp := range shown {
+		refs[i] = pp.ref()
+	}
+	slices.SortStableFunc(refs, func(a, b postRef) int { return b.Date.Compare(a.Date) })
+	var data map[string]any
+	if site.Kind == Jekyll {
+		var dataErrs []*ParseError
+		data, dataErrs = readData(fsys, "_data")
+		errs = append(errs, dataErrs...)
+	}
+	bs := newBodySite(site, fsys, data, refs)
+	parallel(len(shown), func(i int) { shown[i].parseBodySafe(bs) })
+	for _, pp := range shown {
+		for _, bp := range pp.problems {
+			warnings = append(warnings, &ParseError{Path: pp.post.Path, Line: bp.Line, Msg: bp.Msg, Warning: true})
+		}
+		if w := pp.cutWarning(); w != nil {
 			warnings = append(warnings, w)
 		}
-		if e.visible {
-			visible = append(visible, e.pp.post)
-			docsOf[e.pp.post] = e.pp.doc
-		} else {
-			blog.hidden++
-		}
+	}
+
+	visible := make([]*Post, len(reps))
+	for i, pp := range reps {
+		visible[i] = pp.post
 	}
 	slices.SortStableFunc(visible, func(a, b *Post) int {
 		if c := b.Date.Compare(a.Date); c != 0 {
@@ -212,38 +220,147 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	blog.posts = visible
 	// Keep the trees of the newest posts, which are read the most; the
 	// others go to the collector now rather than after the first renders.
+	docOf := make(map[*Post]*Doc, len(shown))
+	for _, pp := range shown {
+		docOf[pp.post] = pp.doc
+		pp.doc = nil
+	}
 	for i := len(visible) - 1; i >= 0; i-- {
-		p := visible[i]
-		p.docs = blog.docs
-		blog.docs.put(p, docsOf[p])
+		for _, p := range cmpOrPosts(visible[i].translations, visible[i]) {
+			p.docs = blog.docs
+			blog.docs.put(p, docOf[p])
+		}
 	}
 	for i, p := range visible {
 		blog.bySlug[strings.ToLower(p.Slug)] = i
 	}
+	// A slug that several posts share opens the newest of them.
+	shared := make(map[*Post]string)
+	for _, pp := range reps {
+		if pp.sharedSlug != "" {
+			shared[pp.post] = pp.sharedSlug
+		}
+	}
+	for i, p := range visible {
+		if s := shared[p]; s != "" {
+			if _, ok := blog.bySlug[s]; !ok {
+				blog.bySlug[s] = i // newest first: the first is the newest
+			}
+		}
+	}
 	blog.tags = countTags(visible)
 
-	slices.SortStableFunc(errs, func(a, b *ParseError) int {
-		if c := cmp.Compare(a.Path, b.Path); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Line, b.Line)
-	})
+	sortErrs := func(l []*ParseError) {
+		slices.SortStableFunc(l, func(a, b *ParseError) int {
+			if c := cmp.Compare(a.Path, b.Path); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.Line, b.Line)
+		})
+	}
+	sortErrs(errs)
 	for _, e := range errs {
 		e.Root = opts.Root
 		problems = append(problems, e)
 	}
-	slices.SortStableFunc(warnings, func(a, b *ParseError) int { return cmp.Compare(a.Path, b.Path) })
+	sortErrs(warnings)
 	for _, w := range warnings {
 		w.Root = opts.Root
+		w.Warning = true
 		blog.warnings = append(blog.warnings, w)
 	}
 	return blog, problems, nil
 }
 
+func cmpOrPosts(ts []*Post, p *Post) []*Post {
+	if len(ts) > 0 {
+		return ts
+	}
+	return []*Post{p}
+}
+
+// parallel runs f(0) … f(n-1) on every processor.
+func parallel(n int, f func(i int)) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= n {
+					return
+				}
+				f(i)
+			}
+		})
+	}
+	wg.Wait()
+}
+
 // postFile is a file Load reads.
 type postFile struct {
 	name string
-	link bool // a symbolic link, followed only if checkLink allows
+	link bool   // a symbolic link, followed only if checkLink allows
+	dir  string // the folder of posts it was found in (Site.postDirs)
+	lang string // that folder's language, "" when shared
+}
+
+// findPosts lists the post files of the site: every Markdown file below
+// its folders of posts. It skips names starting with "." (files and
+// folders), and files starting with "_" (Hugo's _index.md section pages),
+// "#" or "~" (editor backups). In a Jekyll site's _posts a file must be
+// named YYYY-MM-DD-title, as Jekyll reads no other: any other Markdown
+// file there is a warning. err is set only when the site's root cannot be
+// walked.
+func findPosts(fsys fs.FS, site *Site, drafts bool) (files []postFile, errs, warnings []*ParseError, err error) {
+	langOf := map[string]string{}
+	for _, l := range site.Languages {
+		if l.ContentDir != "" {
+			langOf[path.Clean(l.ContentDir)] = l.Code
+		}
+	}
+	seen := map[string]bool{}
+	for _, dir := range site.postDirs(fsys, drafts) {
+		walkErr := fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				if name == dir {
+					return err
+				}
+				errs = append(errs, &ParseError{Path: name, Msg: "cannot read: " + errText(err) + ": check its permissions"})
+				return nil
+			}
+			if name == dir {
+				return nil
+			}
+			base := path.Base(name)
+			if strings.HasPrefix(base, ".") {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.IsDir() || !site.IsMarkdown(base) || strings.HasPrefix(base, "_") ||
+				strings.HasPrefix(base, "#") || strings.HasPrefix(base, "~") || seen[name] {
+				return nil
+			}
+			if site.Kind == Jekyll && !inDrafts(name) {
+				if date, _ := splitFileDate(strings.TrimSuffix(base, path.Ext(base))); date == "" {
+					warnings = append(warnings, &ParseError{Path: name, Msg: "not shown: Jekyll reads only posts named YYYY-MM-DD-title" + path.Ext(base) + " in _posts: rename it, or move it out of _posts"})
+					return nil
+				}
+			}
+			seen[name] = true
+			files = append(files, postFile{name: name, link: d.Type()&fs.ModeSymlink != 0, dir: dir, lang: langOf[path.Clean(dir)]})
+			return nil
+		})
+		if walkErr != nil {
+			if dir == "." {
+				return nil, nil, nil, walkErr
+			}
+			errs = append(errs, &ParseError{Path: dir, Msg: "cannot read the folder: " + errText(walkErr) + ": check its permissions"})
+		}
+	}
+	return files, errs, warnings, nil
 }
 
 type loadResult struct {
@@ -270,7 +387,7 @@ func loadFile(fsys fs.FS, file postFile, po parseOptions) (res loadResult) {
 	if err != nil {
 		return loadResult{err: &ParseError{Path: name, Msg: err.Error()}}
 	}
-	pp, err := parsePost(name, data, po)
+	pp, err := parseHead(name, data, po)
 	if err != nil {
 		pe, ok := err.(*ParseError)
 		if !ok {
@@ -351,10 +468,8 @@ func isVisible(pp *parsed, opts Options, now time.Time) bool {
 	return true
 }
 
-func isMarkdown(name string) bool {
-	ext := strings.ToLower(path.Ext(name))
-	return ext == ".md" || ext == ".markdown"
-}
+// isMarkdown tells a Markdown file by Jekyll's default extensions.
+func isMarkdown(name string) bool { return (&Site{}).IsMarkdown(name) }
 
 // countTags counts the tags of the visible posts (newest first), naming
 // each as the oldest post wrote it.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"strings"
 
 	"github.com/sshblog/sshblog/internal/sanitize"
 )
@@ -37,6 +38,11 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 	}
 	blog, problems, err := Load(fsys, opts)
 	errs = len(problems)
+	if blog != nil {
+		if line := describeSite(blog, opts); line != "" {
+			fmt.Fprintln(w, sanitize.Line(where+": "+line))
+		}
+	}
 	var warnings []error
 	if blog != nil {
 		warnings = blog.Warnings()
@@ -79,6 +85,49 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 	}
 	fmt.Fprintln(w)
 	return errs
+}
+
+// describeSite says what Load read of the site's config, as one line:
+// `Jekyll site (_config.yml): title "Notes", time zone Asia/Seoul,
+// languages ko (default), en`. A posts folder with no config says nothing.
+func describeSite(blog *Blog, opts Options) string {
+	site := blog.Site()
+	if site.Kind == PostsFolder && site.Config == "" && opts.Name == "" && opts.Location == nil {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString(site.Kind.String())
+	if site.Config != "" {
+		fmt.Fprintf(&b, " (%s)", site.Config)
+	}
+	fmt.Fprintf(&b, ": title %q", blog.Name)
+	if site.Author != "" {
+		fmt.Fprintf(&b, ", author %q", site.Author)
+	}
+	zone := "UTC"
+	if opts.Location != nil {
+		zone = opts.Location.String()
+	} else if site.Location != nil {
+		zone = site.Location.String()
+	}
+	fmt.Fprintf(&b, ", time zone %s", zone)
+	if len(site.Languages) > 0 {
+		var ls []string
+		for _, l := range site.Languages {
+			if l.Code == site.DefaultLanguage {
+				ls = append(ls, l.Code+" (default)")
+			} else {
+				ls = append(ls, l.Code)
+			}
+		}
+		fmt.Fprintf(&b, ", languages %s", strings.Join(ls, ", "))
+	} else if site.DefaultLanguage != "" {
+		fmt.Fprintf(&b, ", language %s", site.DefaultLanguage)
+	}
+	if site.Future || opts.Future {
+		b.WriteString(", future posts shown")
+	}
+	return b.String()
 }
 
 // pathOf is the file a problem is about.

@@ -20,6 +20,7 @@ var fixtureNow = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
 type want struct {
 	ignored bool   // not a post at all: no post, no problem
 	err     string // the problem reported for the file, as Error() shows it
+	warn    string // the warning for a post that loads, as Error() shows it
 	hidden  bool   // loaded, but not shown by default
 
 	title, slug, date string // date in RFC 3339
@@ -102,11 +103,14 @@ var fixtures = map[string]map[string]want{
 		"_posts/2018-10-10-invalid-utf8.md": {
 			err: "testdata/fixtures/jekyll/_posts/2018-10-10-invalid-utf8.md:6: not valid UTF-8 (byte 0xff): save the file as UTF-8",
 		},
+		// Both are shown, each under the date form of its slug.
 		"_posts/2018-11-11-duplicate-a.md": {
-			title: "First of two", slug: "same-slug", date: "2018-11-11T00:00:00Z",
+			title: "First of two", slug: "2018-11-11-same-slug", date: "2018-11-11T00:00:00Z",
+			warn: `testdata/fixtures/jekyll/_posts/2018-11-11-duplicate-a.md:3: warning: slug "same-slug" is also used by testdata/fixtures/jekyll/_posts/2018-11-12-duplicate-b.md (2018-11-12-same-slug): this post is "2018-11-11-same-slug", and "same-slug" opens the newest; set "slug:" to give it a name of its own`,
 		},
 		"_posts/2018-11-12-duplicate-b.md": {
-			err: `testdata/fixtures/jekyll/_posts/2018-11-12-duplicate-b.md:3: slug "same-slug" is also used by testdata/fixtures/jekyll/_posts/2018-11-11-duplicate-a.md: rename one of the files or set "slug:" in one of them`,
+			title: "Second of two", slug: "2018-11-12-same-slug", date: "2018-11-12T00:00:00Z",
+			warn: `testdata/fixtures/jekyll/_posts/2018-11-12-duplicate-b.md:3: warning: slug "same-slug" is also used by testdata/fixtures/jekyll/_posts/2018-11-11-duplicate-a.md (2018-11-11-same-slug): this post is "2018-11-12-same-slug", and "same-slug" opens the newest; set "slug:" to give it a name of its own`,
 		},
 		"_posts/2018-12-12-한글 제목.md": {
 			title: "유니코드 파일 이름", slug: "한글-제목", date: "2018-12-12T00:00:00Z",
@@ -258,6 +262,9 @@ func TestFixtures(t *testing.T) {
 						return
 					case isErr:
 						t.Fatalf("unexpected problem: %s", gotErr)
+					}
+					if w.warn != "" && !slices.ContainsFunc(blog.Warnings(), func(e error) bool { return e.Error() == w.warn }) {
+						t.Errorf("warning missing: %s\nhave: %q", w.warn, blog.Warnings())
 					}
 					if (shown[name] == nil) != w.hidden {
 						t.Errorf("shown = %v, want %v", shown[name] != nil, !w.hidden)

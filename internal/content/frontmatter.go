@@ -27,12 +27,13 @@ const (
 )
 
 type fmValue struct {
-	kind  fmKind
-	text  string   // fmText; fmBool as written
-	b     bool     // fmBool
-	list  []fmItem // fmList
-	line  int      // line of the key in the file, 0 when unknown
-	other string   // fmOther: what was found, for messages
+	kind   fmKind
+	text   string   // fmText; fmBool as written
+	b      bool     // fmBool
+	list   []fmItem // fmList
+	line   int      // line of the key in the file, 0 when unknown
+	other  string   // fmOther: what was found, for messages
+	quoted bool     // a quoted YAML scalar: a string, never a timestamp
 }
 
 type fmItem struct {
@@ -147,6 +148,7 @@ func decodeYAML(header string, firstLine int) (frontMatter, error) {
 				val.b, _ = parseBool(v.Value)
 			default:
 				val.kind, val.text = fmText, v.Value
+				val.quoted = v.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0
 			}
 		case v.Kind == yaml.SequenceNode:
 			val.kind = fmList

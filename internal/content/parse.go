@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -91,24 +92,48 @@ const MaxPostBytes = 512 << 10
 // room for its front matter. The rest of a longer file is never read.
 const readLimit = MaxPostBytes + 64<<10
 
-// parseOptions is what parsing needs from Options and the file system.
+// parseOptions is what parsing needs from Options, the site and the file
+// system.
 type parseOptions struct {
-	loc       *time.Location // zone of dates written without one
-	modTime   time.Time      // the file's modification time, the date of an undated draft
-	size      int64          // the file's size as the file system tells it; 0 when it does not
-	truncated bool           // the file goes on after the data parsed (readLimit)
+	loc         *time.Location // zone of dates written without one
+	kind        SiteKind       // the site the file belongs to: decides its dates' zones, its templates and its Markdown
+	modTime     time.Time      // the file's modification time, the date of an undated draft
+	size        int64          // the file's size as the file system tells it; 0 when it does not
+	truncated   bool           // the file goes on after the data parsed (readLimit)
+	contentLang string         // the language of the folder the file is in (Hugo's contentDir per language); "" when shared
+	contentDir  string         // the folder of posts the file was found in: translations share their path below it
+	langs       []string       // the site's language codes, for Hugo's post.ko.md names
 }
 
-// parsed is a post plus what the loader needs to decide whether to show it.
+// parsed is a post plus what the loader needs to decide whether to show it
+// and to finish it once the whole site is known.
 type parsed struct {
-	post     *Post
-	draft    bool      // draft: true, published: false, or under _drafts/
-	publish  time.Time // when the post goes public: its date, or a later publishDate
-	expiry   time.Time // when it stops being shown (Hugo's expiryDate); zero for never
-	slugLine int       // line of "slug:", for messages; 0 when the slug comes from the name
-	cutKB    int       // the body was cut (MaxPostBytes): the file's size in KiB
-	cutOver  bool      // the file's size is not known: it is over cutKB
-	doc      *Doc      // the post's tree, offered to the Blog's cache
+	post       *Post
+	draft      bool      // draft: true, published: false, or under _drafts/
+	publish    time.Time // when the post goes public: its date, or a later publishDate
+	expiry     time.Time // when it stops being shown (Hugo's expiryDate); zero for never
+	slugLine   int       // line of "slug:", for messages; 0 when the slug comes from the name
+	sharedSlug string    // the slug it shares with other posts, lower case; "" when its own
+	cutKB      int       // the body was cut (MaxPostBytes): the file's size in KiB
+	cutOver    bool      // the file's size is not known: it is over cutKB
+	doc        *Doc      // the post's tree, offered to the Blog's cache
+
+	// What the second step (parseBody) needs.
+	body      string         // the text after the front matter, cut at MaxPostBytes
+	bodyLine  int            // the line of the file the body starts at
+	fmLang    string         // "yaml", "toml" or ""
+	header    string         // the front matter's text
+	hugo      bool           // Hugo's: shortcodes rather than Liquid, and Markdown without kramdown's syntax
+	jekyll    bool           // in a Jekyll site
+	cut       bool           // the body was cut
+	size      int64          // the file's size, for the cut note
+	sizeOver  bool           // the size is not known: the file is longer
+	headTitle bool           // the title came from the front matter
+	stem      string         // the file name without date and extension, as Jekyll's slug
+	fileDate  string         // the date in the file name, "" when none
+	key       string         // what the post's translations share (Hugo: its path without language)
+	problems  []bodyProblem  // found while running its templates
+	page      map[string]any // page.* for Liquid, built once
 }
 
 // cutWarning is the warning for a post whose body was cut, or nil.
@@ -127,10 +152,23 @@ func (pp *parsed) cutWarning() *ParseError {
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// parsePost turns one file into a Post. name is the file's path inside the
-// loaded fs.FS; it is used in error messages and for the date, slug and
-// title of posts that do not give them.
+// parsePost turns one file into a Post on its own, as Load does for a site
+// with no other post: parseHead, then parseBody.
 func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
+	pp, err := parseHead(name, data, po)
+	if err != nil {
+		return nil, err
+	}
+	pp.parseBody(nil)
+	return pp, nil
+}
+
+// parseHead reads one file up to its body: front matter, title, dates,
+// slug, tags, language. name is the file's path inside the loaded fs.FS;
+// it is used in error messages and for the date, slug and title of posts
+// that do not give them. The body is read by parseBody, once every post's
+// head is known, so that it can link to any of them.
+func parseHead(name string, data []byte, po parseOptions) (*parsed, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &ParseError{Path: name, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
@@ -174,14 +212,25 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	}
 
 	// The file name: "2017-06-11-my-post.md", or a Hugo page bundle
-	// "my-post/index.md" named by its folder.
+	// "my-post/index.md" named by its folder. Hugo names a translation
+	// "my-post.ko.md" (or index.ko.md in a bundle).
 	dir, base := path.Split(name)
 	stem := strings.TrimSuffix(base, path.Ext(base))
+	postLang := po.contentLang
+	if i := strings.LastIndexByte(stem, '.'); i > 0 && slices.Contains(po.langs, strings.ToLower(stem[i+1:])) {
+		postLang, stem = strings.ToLower(stem[i+1:]), stem[:i]
+	}
+	relDir := strings.TrimPrefix(dir, po.contentDir+"/")
+	if po.contentDir == "." || po.contentDir == "" {
+		relDir = dir
+	}
+	key := path.Join(relDir, stem)
 	if strings.EqualFold(stem, "index") && dir != "" {
 		stem = path.Base(dir)
+		key = path.Clean(relDir)
 	}
 	stem = toNFC(stem)
-	fileDate, stemRest := splitDatePrefix(stem)
+	fileDate, stemRest := splitFileDate(stem)
 
 	// A body over MaxPostBytes is cut before it is transformed, which
 	// costs as much as the text it is given; Source is cut at the same
@@ -192,51 +241,33 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		text = text[:len(text)-len(body)+len(kept)] // body is the end of text
 		body = kept
 	}
-	p := &Post{Path: name, Source: text}
-	pp := &parsed{post: p, draft: inDrafts(name)}
-	body = sanitize.DropControlRefs(expandLiquid(body, lang == "toml"))
-	if len(body) > MaxPostBytes { // HTML tables and Liquid blocks can grow a little
-		body, cut = cutAtLine(body, MaxPostBytes), true
+	p := &Post{Path: name, Source: text, Lang: postLang}
+	hugo := po.kind == Hugo || po.kind == PostsFolder && (lang == "toml" || looksHugo(body))
+	pp := &parsed{post: p, draft: inDrafts(name), body: body, fmLang: lang, header: header, hugo: hugo,
+		cut: cut, size: po.size, jekyll: po.kind == Jekyll, stem: cmpOr(stemRest, stem), fileDate: fileDate, key: key,
+		bodyLine: strings.Count(text[:len(text)-len(body)], "\n") + 1}
+	if pp.size <= 0 || pp.size < int64(len(data)) {
+		// The file system did not tell, or the file grew: what was read
+		// is all that is known, and a file cut by the read is longer.
+		pp.size, pp.sizeOver = int64(len(data)), po.truncated
 	}
 
-	// Title: front matter, else a leading "# " heading (then dropped from
-	// the body so it is not shown twice), else the file name made readable.
 	tv, _ := fm.get("title")
 	rawTitle, err := tv.textValue("title")
 	if err != nil {
 		return nil, failFM(err)
 	}
 	p.Title = plainInline(rawTitle)
-	p.Body = trimLeadingBlankLines(body)
-	p.markdown, p.hugo = p.Body, lang == "toml"
-	doc := parseDoc(p.markdown, p.hugo)
-	if h, _, ok := doc.leadingHeading(); ok {
-		switch {
-		case p.Title == "":
-			p.Title, p.dropHeading = h, true // so it is not shown twice
-		case strings.EqualFold(h, p.Title):
-			p.dropHeading = true // the same title again as the first heading
-		}
+	pp.headTitle = p.Title != ""
+	if v, _ := fm.get("lang", "language"); v.kind == fmText && p.Lang == "" {
+		p.Lang = strings.ToLower(v.text)
 	}
-	if p.Title == "" {
-		p.Title = readableName(cmpOr(stemRest, stem))
+	if v, _ := fm.get("translationkey"); v.kind == fmText {
+		pp.key = "key:" + v.text
 	}
-	if cut {
-		size, over := po.size, false
-		if size <= 0 || size < int64(len(data)) {
-			size, over = int64(len(data)), po.truncated
-		}
-		pp.cutKB, pp.cutOver = max(1, int(size>>10)), over
-		p.note = cutNote(pp.cutKB, over)
-		p.Body = appendParagraph(p.Body, p.note)
-		p.Source = appendParagraph(p.Source, p.note)
-	}
-	p.shape(doc) // as Doc shapes a tree parsed again
-	p.Words = countWords(doc.PlainText(doc.Root))
-	p.Outline = doc.outline()
-	pp.doc = doc
 
-	// Dates. A date without a zone is in po.loc.
+	// Dates. A date without a zone is in po.loc, except that Jekyll reads
+	// one that YAML takes for a timestamp ("2014-10-1 12:00:00") as UTC.
 	loc := po.loc
 	if loc == nil {
 		loc = time.UTC
@@ -250,9 +281,16 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		t, err := parseDate(s, loc)
+		zone := loc
+		if po.kind == Jekyll && lang == "yaml" && !v.quoted && isYAMLTimestamp(s) {
+			zone = time.UTC
+		}
+		t, err := parseLenientDate(s, zone)
 		if err != nil {
 			return time.Time{}, false, &fmError{line: v.line, msg: fmt.Sprintf("%s %q: %v", key, s, err)}
+		}
+		if po.loc != nil {
+			t = t.In(po.loc) // shown in the site's zone, as the site shows it
 		}
 		return t, true, nil
 	}
@@ -294,7 +332,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	case hasPublish:
 		date = publishDate
 	case fileDate != "":
-		date, err = time.ParseInLocation(time.DateOnly, fileDate, loc)
+		date, err = parseLenientDate(fileDate, loc)
 		if err != nil {
 			return nil, fail(0, "date in file name %q: %v: name the file YYYY-MM-DD-slug.md with a real date", base, dateErr(err))
 		}
@@ -351,6 +389,7 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	p.Slug = slugify(slug)
 	if p.Slug != "" {
 		pp.slugLine = sv.line
+		pp.stem = slug
 	}
 	for _, s := range []string{stemRest, stem, p.Title} {
 		if p.Slug == "" {
@@ -360,6 +399,13 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 	if p.Slug == "" {
 		return nil, fail(0, "cannot make a slug from the file name: rename the file or set \"slug:\"")
 	}
+	if p.Title == "" {
+		// For now: the body's heading may still give one (parseBody).
+		p.Title = titleize(cmpOr(stemRest, stem))
+	}
+	if v, _ := fm.get("permalink", "url"); v.kind == fmText {
+		p.URL = v.text
+	}
 
 	dv, dk := fm.get("description", "excerpt", "summary")
 	desc, err := dv.textValue(dk)
@@ -367,10 +413,82 @@ func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
 		return nil, failFM(err)
 	}
 	p.Description = plainInline(desc)
+	return pp, nil
+}
+
+// looksHugo tells a Hugo post in a bare posts folder by its shortcodes:
+// "{{<" or "{{%", and no Liquid tag.
+func looksHugo(body string) bool {
+	return (strings.Contains(body, "{{<") || strings.Contains(body, "{{%")) && !strings.Contains(body, "{%")
+}
+
+// parseBodySafe is parseBody where a panic (a bug) costs the post its
+// body only: it is shown with a note, and a warning says what happened.
+func (pp *parsed) parseBodySafe(site *bodySite) {
+	defer func() {
+		if r := recover(); r != nil {
+			p := pp.post
+			p.Body = "This post could not be shown: sshblog failed on it (internal error). The operator has been told."
+			p.markdown = p.Body
+			pp.doc = parseDoc(p.markdown, false)
+			p.Outline = Outline{}
+			pp.problems = append(pp.problems, bodyProblem{Msg: fmt.Sprintf("cannot show this post (internal error: %v): please report it", r)})
+		}
+	}()
+	pp.parseBody(site)
+}
+
+// parseBody finishes a post once every post's head is known: its Liquid or
+// shortcodes run, then goldmark parses the result. The heading that starts
+// the body becomes the title of a post that has none in its front matter.
+// site may be nil: templates then see no other post.
+func (pp *parsed) parseBody(site *bodySite) {
+	p := pp.post
+	body := pp.body
+	switch {
+	case pp.hugo:
+		var ref func(string) (string, bool)
+		if site != nil {
+			ref = site.ref
+		}
+		body, pp.problems = expandShortcodes(body, pp.bodyLine, ref)
+	case strings.Contains(body, "{{") || strings.Contains(body, "{%"):
+		ls := site.liquidSite()
+		body, pp.problems = ls.render(p.Path, body, pp.bodyLine, pp.pageVars())
+	}
+	body = sanitize.DropControlRefs(body)
+	cut := pp.cut
+	if len(body) > MaxPostBytes { // HTML tables and templates can grow a little
+		body, cut = cutAtLine(body, MaxPostBytes), true
+	}
+
+	p.Body = trimLeadingBlankLines(body)
+	p.markdown, p.hugo = p.Body, pp.hugo
+	doc := parseDoc(p.markdown, p.hugo)
+	if h, _, ok := doc.leadingHeading(); ok {
+		switch {
+		case !pp.headTitle && !pp.jekyll:
+			// Jekyll titles such a post by its file name, and shows the
+			// heading; elsewhere the heading is the better title.
+			p.Title, p.dropHeading = h, true // so it is not shown twice
+		case strings.EqualFold(h, p.Title):
+			p.dropHeading = true // the same title again as the first heading
+		}
+	}
+	if cut {
+		pp.cutKB, pp.cutOver = max(1, int(pp.size>>10)), pp.sizeOver
+		p.note = cutNote(pp.cutKB, pp.cutOver)
+		p.Body = appendParagraph(p.Body, p.note)
+		p.Source = appendParagraph(p.Source, p.note)
+	}
+	p.shape(doc) // as Doc shapes a tree parsed again
+	p.Words = countWords(doc.PlainText(doc.Root))
+	p.Outline = doc.outline()
+	pp.doc = doc
 	if p.Description == "" {
 		p.Description = doc.description(descriptionRunes)
 	}
-	return pp, nil
+	pp.body, pp.header, pp.page = "", "", nil // done with: free them
 }
 
 // descriptionRunes bounds a description taken from the body.

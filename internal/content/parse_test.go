@@ -2,6 +2,7 @@ package content
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -183,14 +184,14 @@ func TestLoadDeterministic(t *testing.T) {
 			t.Fatal("two loads differ")
 		}
 	}
-	if !strings.Contains(first, `p/057-post.md:3: slug "dup" is also used by p/007-post.md`) {
-		t.Errorf("duplicate slug not reported:\n%s", first)
+	if !strings.Contains(first, "2020-01-01-dup-6") {
+		t.Errorf("the posts sharing a slug are not all shown:\n%s", first)
 	}
 }
 
-// A visible post keeps its slug over a hidden one (a forgotten draft of
-// the same post), whatever their order.
-func TestDuplicateSlugVisibleWins(t *testing.T) {
+// A hidden post (a forgotten draft of the same post) takes nothing from a
+// visible one with its slug.
+func TestDuplicateSlugHiddenTakesNothing(t *testing.T) {
 	fsys := fstest.MapFS{
 		"_drafts/post.md":           {Data: []byte("draft\n")},
 		"_posts/2020-01-01-post.md": {Data: []byte("published\n")},
@@ -199,11 +200,49 @@ func TestDuplicateSlugVisibleWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, ok := blog.Post("post"); !ok || p.Path != "_posts/2020-01-01-post.md" {
-		t.Errorf("Post(post) = %v, %v; want the published one", p, ok)
+	if p, ok := blog.Post("post"); !ok || p.Path != "_posts/2020-01-01-post.md" || p.Slug != "post" {
+		t.Errorf("Post(post) = %v, %v; want the published one, as post", p, ok)
 	}
-	if len(problems) != 1 || problems[0].Error() != `_drafts/post.md: slug "post" is also used by _posts/2020-01-01-post.md: rename one of the files or set "slug:" in one of them` {
-		t.Errorf("problems = %v", problems)
+	if len(problems) != 0 || len(blog.Warnings()) != 0 {
+		t.Errorf("problems %v, warnings %v", problems, blog.Warnings())
+	}
+}
+
+// Posts sharing a slug are all shown, each under the date form of Jekyll's
+// URL; the plain slug opens the newest.
+func TestDuplicateSlugsAllShown(t *testing.T) {
+	fsys := fstest.MapFS{
+		"_posts/2017-03-08-word2vec.md": {Data: []byte("first\n")},
+		"_posts/2017-03-30-word2vec.md": {Data: []byte("second\n")},
+		"notes/2017-03-30-word2vec.md":  {Data: []byte("the same day\n")},
+		"_posts/2017-04-01-other.md":    {Data: []byte("other\n")},
+	}
+	blog, problems, err := Load(fsys, Options{})
+	if err != nil || len(problems) != 0 {
+		t.Fatal(err, problems)
+	}
+	var got []string
+	for _, p := range blog.Posts() {
+		got = append(got, p.Slug+" "+p.Path)
+	}
+	want := []string{"other _posts/2017-04-01-other.md", "2017-03-30-word2vec _posts/2017-03-30-word2vec.md",
+		"2017-03-30-word2vec-2 notes/2017-03-30-word2vec.md", "2017-03-08-word2vec _posts/2017-03-08-word2vec.md"}
+	if !slices.Equal(got, want) {
+		t.Errorf("posts\n%q\nwant\n%q", got, want)
+	}
+	for slug, path := range map[string]string{"word2vec": "_posts/2017-03-30-word2vec.md",
+		"2017-03-08-word2vec": "_posts/2017-03-08-word2vec.md", "2017-03-30-WORD2VEC-2": "notes/2017-03-30-word2vec.md"} {
+		if p, ok := blog.Post(slug); !ok || p.Path != path {
+			t.Errorf("Post(%q) = %v, want %s", slug, p, path)
+		}
+	}
+	if len(blog.Warnings()) != 3 {
+		t.Errorf("warnings %q: want one per post sharing the slug", blog.Warnings())
+	}
+	for _, w := range blog.Warnings() {
+		if !strings.Contains(w.Error(), `slug "word2vec" is also used by`) {
+			t.Errorf("warning %q does not name the others", w)
+		}
 	}
 }
 
