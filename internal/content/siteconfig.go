@@ -530,7 +530,10 @@ func readBounded(fsys fs.FS, name string, max int64) ([]byte, error) {
 	return b, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var (
+	yamlLineRE     = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+	yamlTypeLineRE = regexp.MustCompile(`^line (\d+): (.*)$`)
+)
 
 // decodeConfigYAML decodes YAML, recording each key's line. A key written twice
 // is a problem, and the last one counts, as in Jekyll's YAML.
@@ -552,7 +555,7 @@ func decodeConfigYAML(b []byte, lines map[string]int, warn func(line int, msg st
 	if err := doc.Content[0].Decode(&v); err != nil {
 		var te *yaml.TypeError
 		if errors.As(err, &te) && len(te.Errors) > 0 {
-			if m := regexp.MustCompile(`^line (\d+): (.*)$`).FindStringSubmatch(te.Errors[0]); m != nil {
+			if m := yamlTypeLineRE.FindStringSubmatch(te.Errors[0]); m != nil {
 				n, _ := strconv.Atoi(m[1])
 				return nil, n, errors.New("YAML: " + m[2])
 			}
