@@ -121,7 +121,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	blog = &Blog{Name: cmpOr(opts.Name, cmpOr(site.Title, "sshblog")), site: site,
 		bySlug: map[string]int{}, docs: newDocCache(opts.DocBytes)}
 
-	files, walkErrs, walkWarnings, err := findPosts(fsys, site, opts.Drafts)
+	files, walkErrs, walkWarnings, err := findPosts(fsys, site)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading posts: %w", err)
 	}
@@ -312,7 +312,7 @@ type postFile struct {
 // named YYYY-MM-DD-title, as Jekyll reads no other: any other Markdown
 // file there is a warning. err is set only when the site's root cannot be
 // walked.
-func findPosts(fsys fs.FS, site *Site, drafts bool) (files []postFile, errs, warnings []*ParseError, err error) {
+func findPosts(fsys fs.FS, site *Site) (files []postFile, errs, warnings []*ParseError, err error) {
 	langOf := map[string]string{}
 	for _, l := range site.Languages {
 		if l.ContentDir != "" {
@@ -320,7 +320,9 @@ func findPosts(fsys fs.FS, site *Site, drafts bool) (files []postFile, errs, war
 		}
 	}
 	seen := map[string]bool{}
-	for _, dir := range site.postDirs(fsys, drafts) {
+	// Drafts are read even when they are not shown: Check reports their
+	// problems, and counts them as hidden.
+	for _, dir := range site.postDirs(fsys, true) {
 		walkErr := fs.WalkDir(fsys, dir, func(name string, d fs.DirEntry, err error) error {
 			if err != nil {
 				if name == dir {

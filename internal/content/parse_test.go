@@ -212,10 +212,10 @@ func TestDuplicateSlugHiddenTakesNothing(t *testing.T) {
 // URL; the plain slug opens the newest.
 func TestDuplicateSlugsAllShown(t *testing.T) {
 	fsys := fstest.MapFS{
-		"_posts/2017-03-08-word2vec.md": {Data: []byte("first\n")},
-		"_posts/2017-03-30-word2vec.md": {Data: []byte("second\n")},
-		"notes/2017-03-30-word2vec.md":  {Data: []byte("the same day\n")},
-		"_posts/2017-04-01-other.md":    {Data: []byte("other\n")},
+		"posts/2017-03-08-word2vec.md": {Data: []byte("first\n")},
+		"posts/2017-03-30-word2vec.md": {Data: []byte("second\n")},
+		"notes/2017-03-30-word2vec.md": {Data: []byte("the same day\n")},
+		"posts/2017-04-01-other.md":    {Data: []byte("other\n")},
 	}
 	blog, problems, err := Load(fsys, Options{})
 	if err != nil || len(problems) != 0 {
@@ -225,13 +225,13 @@ func TestDuplicateSlugsAllShown(t *testing.T) {
 	for _, p := range blog.Posts() {
 		got = append(got, p.Slug+" "+p.Path)
 	}
-	want := []string{"other _posts/2017-04-01-other.md", "2017-03-30-word2vec _posts/2017-03-30-word2vec.md",
-		"2017-03-30-word2vec-2 notes/2017-03-30-word2vec.md", "2017-03-08-word2vec _posts/2017-03-08-word2vec.md"}
+	want := []string{"other posts/2017-04-01-other.md", "2017-03-30-word2vec notes/2017-03-30-word2vec.md",
+		"2017-03-30-word2vec-2 posts/2017-03-30-word2vec.md", "2017-03-08-word2vec posts/2017-03-08-word2vec.md"}
 	if !slices.Equal(got, want) {
 		t.Errorf("posts\n%q\nwant\n%q", got, want)
 	}
-	for slug, path := range map[string]string{"word2vec": "_posts/2017-03-30-word2vec.md",
-		"2017-03-08-word2vec": "_posts/2017-03-08-word2vec.md", "2017-03-30-WORD2VEC-2": "notes/2017-03-30-word2vec.md"} {
+	for slug, path := range map[string]string{"word2vec": "notes/2017-03-30-word2vec.md",
+		"2017-03-08-word2vec": "posts/2017-03-08-word2vec.md", "2017-03-30-WORD2VEC-2": "posts/2017-03-30-word2vec.md"} {
 		if p, ok := blog.Post(slug); !ok || p.Path != path {
 			t.Errorf("Post(%q) = %v, want %s", slug, p, path)
 		}

@@ -27,7 +27,4 @@ func newLiquidSite(in liquidInput) *liquidSite { return &liquidSite{} }
 func (ls *liquidSite) render(path, body string, bodyLine int, page map[string]any) (string, []bodyProblem) {
 	return expandLiquid(body, false), nil
 }
-func rawFrontMatter(lang, header string) map[string]any               { return nil }
-func ReadSite(fsys fs.FS) (*Site, []*ParseError)                      { return &Site{}, nil }
-func (s *Site) postDirs(fsys fs.FS, drafts bool) []string             { return []string{"."} }
-func readData(fsys fs.FS, dir string) (map[string]any, []*ParseError) { return nil, nil }
+func rawFrontMatter(lang, header string) map[string]any { return nil }
