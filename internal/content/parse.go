@@ -378,6 +378,10 @@ func parseHead(name string, data []byte, po parseOptions) (*parsed, error) {
 	if err != nil {
 		return nil, failFM(err)
 	}
+	if po.kind == Jekyll {
+		// Jekyll makes the folders above _posts categories: blog/_posts/x.md is in "blog".
+		cats = append(folderCategories(name), cats...)
+	}
 	p.Tags = mergeTags(tags, cats)
 	p.Categories = mergeTags(cats)
 
@@ -499,6 +503,18 @@ func cmpOr(a, b string) string {
 		return a
 	}
 	return b
+}
+
+// folderCategories are the folders above a Jekyll _posts (or _drafts)
+// folder: "blog/news/_posts/x.md" is in "blog" and "news".
+func folderCategories(name string) []string {
+	parts := strings.Split(path.Dir(name), "/")
+	for i, part := range parts {
+		if part == "_posts" || part == "_drafts" {
+			return parts[:i]
+		}
+	}
+	return nil
 }
 
 // inDrafts reports whether the file is in a Jekyll _drafts folder.

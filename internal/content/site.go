@@ -60,8 +60,8 @@ type Site struct {
 
 	// DefaultLanguage is the language of posts that do not say ("en");
 	// Jekyll's "lang", Hugo's "defaultContentLanguage" (default "en").
-	// Languages are the site's languages by weight, the default first; empty
-	// when the config declares none.
+	// Languages are the site's languages in Hugo's order (by weight, a
+	// weight of 0 last, then by code); empty when the config declares none.
 	DefaultLanguage string
 	Languages       []Language
 
