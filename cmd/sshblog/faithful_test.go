@@ -54,18 +54,17 @@ const (
 	faithfulTextRatio = 0.9
 )
 
-// faithfulSite is one site of the corpus. posts is the folder of its posts,
-// which --content is pointed at while sshblog takes only a posts folder.
+// faithfulSite is one site of the corpus; --content is its root.
 type faithfulSite struct {
-	name, tool, posts string
+	name, tool string
 }
 
 var faithfulSites = []faithfulSite{
-	{"jekyll-news", "jekyll", "_posts"},
-	{"jekyll-basically-basic", "jekyll", "_posts"},
-	{"hugo-stack", "hugo", "content"},
-	{"hugo-even", "hugo", "content"},
-	{"hugo-k8s-ko", "hugo", "content"},
+	{"jekyll-news", "jekyll"},
+	{"jekyll-basically-basic", "jekyll"},
+	{"hugo-stack", "hugo"},
+	{"hugo-even", "hugo"},
+	{"hugo-k8s-ko", "hugo"},
 }
 
 // refPost is one post as scripts/faithful.sh lists it.
@@ -191,9 +190,6 @@ func faithfulCheckSite(t *testing.T, site faithfulSite) (faithfulRow, []disagree
 	ref := buildReference(t, root)
 
 	content := root
-	if !contentTakesSiteRoot(t) {
-		content = filepath.Join(root, site.posts)
-	}
 	// One connection opens ten sessions at once, then one a second
 	// (internal/server/conn.go): the test reconnects rather than wait,
 	// which the raised burst of connections allows.
@@ -300,19 +296,6 @@ func buildReference(t *testing.T, root string) refListing {
 		t.Fatalf("scripts/faithful.sh %s listed no post", root)
 	}
 	return ref
-}
-
-// contentTakesSiteRoot says whether this sshblog takes a site root as
-// --content, as its --help says. Until it does the test points --content
-// at the site's posts folder.
-func contentTakesSiteRoot(t *testing.T) bool {
-	out, _, _ := runCmd(t, nil, "--help")
-	for _, line := range strings.Split(out, "\n") {
-		if strings.Contains(line, "--content") && strings.Contains(strings.ToLower(line), "site") {
-			return true
-		}
-	}
-	return false
 }
 
 // matchPost finds the ls entry for a reference post. The rule: an entry
