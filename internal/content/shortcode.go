@@ -151,8 +151,10 @@ func (x *scExpander) lex() {
 				k = strings.Index(s[i+5:], "*/"+right)
 			}
 			if k < 0 {
+				if !noClose[delim] {
+					x.problem(x.lineAt(i), "shortcode comment %s is not closed: end it with */%s (Hugo fails the build)", s[i:i+5], right)
+				}
 				noClose[delim] = true
-				x.problem(x.lineAt(i), "shortcode comment %s is not closed: end it with */%s (Hugo fails the build)", s[i:i+5], right)
 				i += 5
 				continue
 			}
@@ -333,7 +335,7 @@ func lexShortcodeValue(s string, p int, right string, isValue bool) (val string,
 	}
 	if q == p {
 		r, _ := utf8.DecodeRuneInString(s[p:])
-		return "", p + 1, fmt.Sprintf("%q cannot start a parameter: quote it", r)
+		return "", p + 1, fmt.Sprintf("%q cannot start a parameter: quote it", string(r))
 	}
 	return s[p:q], q, ""
 }
@@ -431,12 +433,14 @@ func (x *scExpander) render(b *strings.Builder, from, to, depth int) {
 	}
 }
 
-// after is the source text that follows the tag's item next on its line.
+// after is (the start of) the source text that follows the tag on its
+// line; next is the item after the tag.
 func (x *scExpander) after(next int) string {
 	if next >= len(x.items) {
 		return ""
 	}
 	rest := x.src[x.items[next].start:]
+	rest = rest[:min(len(rest), 256)] // enough to tell text from blanks
 	if k := strings.IndexByte(rest, '\n'); k >= 0 {
 		rest = rest[:k]
 	}
@@ -537,7 +541,7 @@ func (x *scExpander) expand(b *strings.Builder, it *scItem, inner string, next i
 			summary = "Details"
 		}
 		text := "**" + escapeMarkdown(summary) + "**"
-		if inner = strings.Trim(inner, "\r\n"); strings.TrimSpace(inner) != "" {
+		if inner = trimBlankLines(inner); inner != "" {
 			text += "\n\n" + inner
 		}
 		x.block(b, text, next)
@@ -569,12 +573,40 @@ func (x *scExpander) block(b *strings.Builder, text string, next int) {
 	}
 }
 
-// indentLines prefixes every line of s but the first with indent.
+// indentLines prefixes every non-empty line of s but the first with indent.
 func indentLines(s, indent string) string {
 	if indent == "" {
 		return s
 	}
-	return strings.ReplaceAll(s, "\n", "\n"+indent)
+	lines := strings.Split(s, "\n")
+	for i := 1; i < len(lines); i++ {
+		if lines[i] != "" {
+			lines[i] = indent + lines[i]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// trimBlankLines drops the blank lines that start and end s.
+func trimBlankLines(s string) string {
+	for {
+		k := strings.IndexByte(s, '\n')
+		if k < 0 || strings.TrimSpace(s[:k]) != "" {
+			break
+		}
+		s = s[k+1:]
+	}
+	for {
+		k := strings.LastIndexByte(s, '\n')
+		if k < 0 || strings.TrimSpace(s[k+1:]) != "" {
+			break
+		}
+		s = s[:k]
+	}
+	if strings.TrimSpace(s) == "" {
+		return ""
+	}
+	return s
 }
 
 func (x *scExpander) figure(b *strings.Builder, t *scTag, next int) {
@@ -650,7 +682,7 @@ func (x *scExpander) highlight(b *strings.Builder, lang, inner string, next int)
 		return r
 	}, lang)
 	// Hugo trims the line breaks around the code and de-indents it.
-	code := dedent(strings.Trim(inner, "\r\n"))
+	code := dedent(trimBlankLines(inner))
 	fence := strings.Repeat("`", max(3, longestRun(code, '`')+1))
 	start, indent := lineStart(b)
 	if !start {
@@ -726,10 +758,12 @@ func escapeMarkdown(s string) string {
 	return b.String()
 }
 
+var urlCleaner = strings.NewReplacer("\n", "", "\r", "", "<", "%3C", ">", "%3E")
+
 // markdownURL writes u as a link destination: <u> when it holds spaces or
 // parentheses.
 func markdownURL(u string) string {
-	u = strings.NewReplacer("\n", "", "\r", "", "<", "%3C", ">", "%3E").Replace(strings.TrimSpace(u))
+	u = urlCleaner.Replace(strings.TrimSpace(u))
 	if strings.ContainsAny(u, " \t()") {
 		return "<" + u + ">"
 	}
