@@ -90,8 +90,8 @@ func TestParseLenientDate(t *testing.T) {
 		{in: "2017-06-00", err: "day out of range"},
 		{in: "2017-06-32", err: "day out of range"},
 		{in: "2017-06-11 21:06:05 +25:00", err: "time zone +25:00 is out of range"},
-		{in: "2017-06-11 21:06:05 +09:61", err: "time zone +09:61 is out of range"}, // Ruby: +10:01
-		{in: "2017-06-11 21:06:05 XYZ", err: `time zone "XYZ" is not known: write its offset`},             // Ruby: local
+		{in: "2017-06-11 21:06:05 +09:61", err: "time zone +09:61 is out of range"},                          // Ruby: +10:01
+		{in: "2017-06-11 21:06:05 XYZ", err: `time zone "XYZ" is not known: write its offset`},               // Ruby: local
 		{in: "2017-06-11 21:06:05 Asia/Seoul", err: `time zone "Asia/Seoul" is not known: write its offset`}, // Ruby: local
 		{in: "hello", err: "not a date: write it as 2006-01-02 15:04:05 -0700"},
 		{in: "2017", err: "not a date"},
