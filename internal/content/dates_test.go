@@ -161,7 +161,7 @@ func TestJekyllDate(t *testing.T) {
 	}
 }
 
-func TestIsYAMLTimestamp(t *testing.T) {
+func TestYAMLTimestampDate(t *testing.T) {
 	for _, tc := range []struct {
 		in   string
 		want bool
