@@ -454,10 +454,12 @@ func offendingToken(src string, loc parser.SourceLoc, line int, msg string) (liq
 	return first, found
 }
 
+var quotedWord = regexp.MustCompile(`"([^"]+)"`)
+
 // mentions reports whether msg quotes a word of args ("undefined filter
 // \"x\"").
 func mentions(msg, args string) bool {
-	for _, q := range regexp.MustCompile(`"([^"]+)"`).FindAllStringSubmatch(msg, 4) {
+	for _, q := range quotedWord.FindAllStringSubmatch(msg, 4) {
 		if strings.Contains(args, q[1]) {
 			return true
 		}

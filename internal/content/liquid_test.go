@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -233,6 +234,25 @@ func TestExpandLiquid(t *testing.T) {
 	if got := expandLiquid("a {% assign x = 'b' %}{{ x }}", false); got != "a b" {
 		t.Errorf("jekyll: %q", got)
 	}
+}
+
+// One liquidSite renders the posts of a Load at once.
+func TestLiquidConcurrent(t *testing.T) {
+	ls := testLiquidSite()
+	in := "{% assign n = site.posts | sort: 'title' | where_exp: 'p', 'p.title' %}{% for p in n %}{{ p.title }}{% include note.html content=p.title %}{% endfor %}" +
+		"{% include broken.html %}{% post_url 2020-01-02-other %}{{ site.posts | group_by: 'lang' | size }}"
+	want, _ := ls.render("_posts/2020-01-01-a.md", in, 1, testPage())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() {
+			for range 20 {
+				if got, _ := ls.render("_posts/2020-01-01-a.md", in, 1, testPage()); got != want {
+					t.Errorf("concurrent render: %q, want %q", got, want)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 // FuzzLiquidRender: no input panics or hangs; valid UTF-8 stays valid;
