@@ -443,3 +443,63 @@ func (v fmValue) words(key string, split bool) ([]string, error) {
 	}
 	return nil, &fmError{line: v.line, msg: fmt.Sprintf("%s: expected a list like [go, ssh] or words separated by spaces, found %s", key, v.other)}
 }
+
+// rawFrontMatter decodes a front matter header (lang "yaml" or "toml", as
+// splitFrontMatter returns) into plain Go values, keys as written, for
+// Liquid's page.*. YAML dates are times, as in Jekyll. A header that does
+// not decode gives nil: decodeFrontMatter reports it.
+func rawFrontMatter(lang, header string) map[string]any {
+	header = strings.ReplaceAll(header, "\ufeff", "")
+	if strings.TrimSpace(header) == "" {
+		return nil
+	}
+	var m map[string]any
+	switch lang {
+	case "yaml":
+		if yaml.Unmarshal([]byte(header), &m) != nil {
+			return nil
+		}
+	case "toml":
+		if toml.Unmarshal([]byte(header), &m) != nil {
+			return nil
+		}
+	default:
+		return nil
+	}
+	return plainMap(m, 0)
+}
+
+// plainMap makes nested maps map[string]any (YAML gives map[any]any for
+// keys that are not text), which Liquid reads alike.
+func plainMap(m map[string]any, depth int) map[string]any {
+	for k, v := range m {
+		m[k] = plainValue(v, depth+1)
+	}
+	return m
+}
+
+func plainValue(v any, depth int) any {
+	if depth > 64 {
+		return nil
+	}
+	switch v := v.(type) {
+	case map[string]any:
+		return plainMap(v, depth)
+	case map[any]any:
+		out := make(map[string]any, len(v))
+		for k, x := range v {
+			out[fmt.Sprint(k)] = plainValue(x, depth+1)
+		}
+		return out
+	case []any:
+		for i, x := range v {
+			v[i] = plainValue(x, depth+1)
+		}
+		return v
+	case toml.LocalDate:
+		return v.AsTime(time.UTC)
+	case toml.LocalDateTime:
+		return v.AsTime(time.UTC)
+	}
+	return v
+}

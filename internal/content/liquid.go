@@ -2,649 +2,890 @@ package content
 
 import (
 	"bytes"
-	"cmp"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"path"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
 
-	"github.com/yuin/goldmark"
-	"github.com/yuin/goldmark/ast"
-	"github.com/yuin/goldmark/extension"
-	"github.com/yuin/goldmark/parser"
-	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
+	"github.com/osteele/liquid/expressions"
+	"github.com/osteele/liquid/filters"
+	"github.com/osteele/liquid/parser"
+	"github.com/osteele/liquid/render"
+	"github.com/osteele/liquid/tags"
 )
 
-// expandLiquid does what Jekyll's Liquid (and Hugo's shortcodes) would do
-// to a body before Markdown, as far as a reader can see it:
+// Jekyll runs Liquid over a post's body before Markdown; so does Load, with
+// github.com/osteele/liquid (the engine of gojekyll) and Jekyll's own tags,
+// filters and variables added to it. What a reader sees is what Jekyll's
+// site shows, as text: post_url and link become sshblog: links, highlight
+// a fenced code block.
 //
-//   - {% highlight go %}…{% endhighlight %} (and Hugo's
-//     {{< highlight go >}}) becomes a fenced code block;
-//   - {% raw %} and {% endraw %} markers go, keeping what is between them
-//     as written;
-//   - {% comment %} and {% capture %} blocks go with their content;
-//   - every other {% tag %}, {{ output }} and Hugo shortcode goes, and a
-//     line left empty by that goes with it.
-//
-// Code is not touched: where goldmark sees a fenced or indented code block
-// or a code span, Liquid is left as written, except that {% raw %} markers
-// (and Hugo's {{</* */>}} escapes) go from it as Jekyll and Hugo remove
-// them. Liquid itself decides where its tags and blocks end, as it runs
-// before Markdown: only a tag that starts in code is left alone.
-//
-// hugo says the post is certainly Hugo's (TOML front matter): Hugo leaves
-// Liquid-like text alone and only runs shortcodes, so only those go.
-func expandLiquid(body string, hugo bool) string {
-	if !strings.Contains(body, "{{") && (hugo || !strings.Contains(body, "{%")) {
-		return body // most bodies: no parse needed
-	}
-	c := &liquidConv{hugo: hugo, body: body, out: make([]byte, 0, len(body)+64)}
-	if mayHoldCode(body) {
-		c.regions = codeRegions(body, hugo)
-	}
-	c.run()
-	if !strings.HasSuffix(body, "\n") && len(c.out) > 0 && c.out[len(c.out)-1] == '\n' {
-		c.out = c.out[:len(c.out)-1]
-	}
-	return string(c.out)
+// Jekyll stops the build at a failing tag. A blog over SSH shows the post
+// instead: the tag is left out, the rest evaluated, and the failure is a
+// bodyProblem at the file's line.
+
+// Bounds on what one post's Liquid may cost.
+const (
+	// maxLiquidOutput bounds the text one body (or include) renders to;
+	// parsePost cuts the body at MaxPostBytes afterwards.
+	maxLiquidOutput = MaxPostBytes + 64<<10
+	maxIncludeDepth = 16      // includes within includes
+	maxIncludeBytes = 1 << 20 // one include file
+	// maxLoopSteps bounds the iterations of every for and tablerow loop of
+	// a body together: an empty loop over (1..1000000000) writes nothing
+	// the output bound could stop.
+	maxLoopSteps = 200_000
+	// maxVarBytes bounds the strings and arrays a loop may build in
+	// variables ({% assign s = s | append: s %} doubles each time).
+	maxVarBytes = 8 << 20
+	// maxRange bounds a literal range (1..N): filters turn a range into an
+	// array of N items.
+	maxRange = 1_000_000
+	// maxLiquidAttempts bounds how often a body is evaluated again after a
+	// failing tag was left out; beyond, the body is shown without its tags.
+	maxLiquidAttempts = 16
+)
+
+// liquidSite evaluates the Liquid of a Jekyll site's posts. Built once per
+// Load; safe for concurrent use by render.
+type liquidSite struct {
+	cfg     render.Config
+	fsys    fs.FS
+	site    map[string]any // site.*
+	loc     *time.Location
+	baseURL string // Jekyll's baseurl, "/blog" or ""
+	url     string // the site's URL with baseurl, no final slash
+
+	byPath map[string]*postRef   // "_posts/2016-07-26-name.md"
+	byStem map[string][]*postRef // "2016-07-26-name": newest first
+	byURL  map[string]*postRef   // "/2016/07/26/name.html"
+
+	includes sync.Map // FS path -> *liquidInclude
 }
 
-// Finding code.
-
-// liquidFinders parse a body before Liquid, only to learn where its code
-// is: goldmark's blocks, the extensions that make containers and cells as
-// the final parse has them, and a block for highlight tags, so that
-// goldmark reads what is between them as the code it becomes. Inline, only
-// the parsers that can claim a backtick before the code span parser does
-// matter (links, autolinks, raw HTML); emphasis cannot, and is left out.
-var liquidFinders = [2]goldmark.Markdown{newLiquidFinder(false), newLiquidFinder(true)}
-
-func newLiquidFinder(hugo bool) goldmark.Markdown {
-	p := parser.NewParser(
-		parser.WithBlockParsers(append(blockParsers(),
-			util.Prioritized(highlightParser{hugoOnly: hugo}, 650))...), // before fenced code (700)
-		parser.WithInlineParsers( // the default ones but emphasis
-			util.Prioritized(parser.NewCodeSpanParser(), 100),
-			util.Prioritized(parser.NewLinkParser(), 200),
-			util.Prioritized(parser.NewAutoLinkParser(), 300),
-			util.Prioritized(parser.NewRawHTMLParser(), 400),
-		),
-		parser.WithParagraphTransformers(parser.DefaultParagraphTransformers()...),
-	)
-	return goldmark.New(goldmark.WithParser(p),
-		goldmark.WithExtensions(extension.Table, extension.DefinitionList, extension.Footnote))
+// liquidInput is what a site's Liquid may see.
+type liquidInput struct {
+	Site  *Site          // config (Params for site.*, Title, URL, BaseURL, Location for date filters...)
+	FS    fs.FS          // the site root: {% include x %} reads _includes/x, include_relative reads relative to the post's folder; nil: includes fail as problems
+	Data  map[string]any // site.data (may be nil)
+	Posts []postRef      // every post (site.posts newest first, post_url, link); see site.go
 }
 
-// mayHoldCode is false when goldmark would find no code in body, nor a
-// highlight block: no backtick, no "~~~", no tab and never four spaces in
-// a row. Many posts use Liquid only for links and images; they need no
-// parse here.
-func mayHoldCode(body string) bool {
-	return strings.ContainsAny(body, "`\t") || strings.Contains(body, "    ") ||
-		strings.Contains(body, "~~~") || strings.Contains(body, "highlight")
+// liquidInclude is an include file, compiled once per Load.
+type liquidInclude struct {
+	src string
+	err error // reading it failed
 }
 
-// codeRegion is a stretch of the body that goldmark reads as code, or a
-// highlight block.
-type codeRegion struct {
-	start, end int
-	line       bool            // a line of a code block, which goes when it held only raw markers
-	hl         *highlightBlock // else nil
+// liquidRun is the state of one render call, reached from tags through a
+// binding no template can name.
+type liquidRun struct {
+	ls       *liquidSite
+	path     string // the post's file
+	steps    int
+	depth    int    // includes entered
+	incLine  int    // the post's line of the outermost include being rendered
+	incName  string // the include being rendered
+	problems []bodyProblem
 }
 
-// codeRegions returns the code of body in order: code block lines, code
-// span contents and highlight blocks.
-func codeRegions(body string, hugo bool) []codeRegion {
-	src := []byte(body)
-	md := liquidFinders[0]
-	if hugo {
-		md = liquidFinders[1]
+const liquidRunKey = "\x00sshblog"
+
+func newLiquidSite(in liquidInput) *liquidSite {
+	site := in.Site
+	if site == nil {
+		site = &Site{}
 	}
-	root := md.Parser().Parse(text.NewReader(src))
-	var rs []codeRegion
-	_ = ast.Walk(root, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+	ls := &liquidSite{
+		fsys:   in.FS,
+		loc:    time.UTC,
+		byPath: make(map[string]*postRef, len(in.Posts)),
+		byStem: make(map[string][]*postRef, len(in.Posts)),
+		byURL:  make(map[string]*postRef, len(in.Posts)),
+	}
+	if site.Location != nil {
+		ls.loc = site.Location
+	}
+	ls.baseURL = strings.TrimRight(site.BaseURL, "/")
+	if ls.baseURL != "" && !strings.HasPrefix(ls.baseURL, "/") {
+		ls.baseURL = "/" + ls.baseURL
+	}
+	ls.url = strings.TrimRight(site.URL, "/")
+
+	posts := make([]*postRef, len(in.Posts))
+	for i := range in.Posts {
+		posts[i] = &in.Posts[i]
+	}
+	slices.SortStableFunc(posts, func(a, b *postRef) int { return b.Date.Compare(a.Date) })
+	list := make([]any, len(posts))
+	byTag, byCat := map[string][]any{}, map[string][]any{}
+	for i, p := range posts {
+		ls.byPath[p.Path] = p
+		stem := strings.TrimSuffix(path.Base(p.Path), path.Ext(p.Path))
+		ls.byStem[stem] = append(ls.byStem[stem], p)
+		if p.URL != "" {
+			ls.byURL[p.URL] = p
 		}
-		switch n := n.(type) {
-		case *ast.FencedCodeBlock, *ast.CodeBlock:
-			lines := n.Lines()
-			for i := range lines.Len() {
-				seg := lines.At(i)
-				rs = append(rs, codeRegion{start: seg.Start, end: seg.Stop, line: true})
-			}
-		case *ast.CodeSpan:
-			first, ok1 := n.FirstChild().(*ast.Text)
-			last, ok2 := n.LastChild().(*ast.Text)
-			if ok1 && ok2 {
-				rs = append(rs, codeRegion{start: first.Segment.Start, end: last.Segment.Stop})
-			}
-		case *highlightBlock:
-			rs = append(rs, codeRegion{start: n.start, end: n.end, hl: n})
-		default:
-			return ast.WalkContinue, nil
+		m := postLiquid(p, stem)
+		list[i] = m
+		for _, t := range p.Tags {
+			byTag[t] = append(byTag[t], m)
 		}
-		return ast.WalkSkipChildren, nil
-	})
-	// The footnote extension moves definitions to the end of the tree.
-	slices.SortFunc(rs, func(a, b codeRegion) int { return cmp.Compare(a.start, b.start) })
-	return rs
-}
-
-var kindHighlight = ast.NewNodeKind("LiquidHighlight")
-
-// highlightBlock is a {% highlight %} (or Hugo {{< highlight >}}) block:
-// from the start of the line of its opening tag to the end of its closing
-// tag, or to the end of its last line when the body or its container ends
-// first. Offsets are in the body.
-type highlightBlock struct {
-	ast.BaseBlock
-	lang       string
-	hugo       bool // opened by a Hugo shortcode, so closed by one
-	start      int  // the line of the opening tag
-	tagAt      int  // the opening tag
-	tagEnd     int
-	closeStart int // the closing tag, or -1
-	end        int
-}
-
-func (b *highlightBlock) Kind() ast.NodeKind { return kindHighlight }
-func (b *highlightBlock) IsRaw() bool        { return true }
-func (b *highlightBlock) Dump(src []byte, level int) {
-	ast.DumpHelper(b, src, level, map[string]string{"Lang": b.lang}, nil)
-}
-
-// highlightParser reads highlight blocks. Like the Liquid pass before it,
-// it takes an opening tag only at the start of a line (after spaces: in a
-// list item, say), not after "> " or "- ".
-type highlightParser struct{ hugoOnly bool }
-
-func (highlightParser) Trigger() []byte { return []byte{'{'} }
-
-func (p highlightParser) Open(parent ast.Node, reader text.Reader, pc parser.Context) (ast.Node, parser.State) {
-	line, seg := reader.PeekLine()
-	pos := pc.BlockOffset()
-	if pos < 0 {
-		return nil, parser.NoChildren
-	}
-	src := reader.Source()
-	at := seg.Start - seg.Padding + pos
-	start := at
-	for start > 0 && (src[start-1] == ' ' || src[start-1] == '\t') {
-		start--
-	}
-	if start > 0 && src[start-1] != '\n' {
-		return nil, parser.NoChildren
-	}
-	lang, n, hugo, ok := highlightOpen(util.BytesToReadOnlyString(line[pos:]), p.hugoOnly)
-	if !ok {
-		return nil, parser.NoChildren
-	}
-	b := &highlightBlock{lang: lang, hugo: hugo, start: start, tagAt: at, tagEnd: at + n, closeStart: -1, end: seg.Stop}
-	if s, e, ok := highlightClose(line[pos+n:], hugo); ok {
-		b.closeStart, b.end = b.tagEnd+s, b.tagEnd+e
-	}
-	return b, parser.NoChildren
-}
-
-func (highlightParser) Continue(node ast.Node, reader text.Reader, pc parser.Context) parser.State {
-	b := node.(*highlightBlock)
-	if b.closeStart >= 0 {
-		return parser.Close // closed on its opening line
-	}
-	line, seg := reader.PeekLine()
-	if s, e, ok := highlightClose(line, b.hugo); ok {
-		base := seg.Start - seg.Padding
-		b.closeStart, b.end = base+s, base+e
-		reader.Advance(e) // what follows the tag is Markdown again
-		return parser.Close
-	}
-	b.end = seg.Stop
-	return parser.Continue | parser.NoChildren
-}
-
-func (highlightParser) Close(ast.Node, text.Reader, parser.Context) {}
-func (highlightParser) CanInterruptParagraph() bool                 { return true }
-func (highlightParser) CanAcceptIndentedLine() bool                 { return false }
-
-// Liquid syntax.
-
-// maxTag bounds how far a Liquid tag or HTML tag may reach; anything longer
-// is taken as text. It keeps malformed input from costing quadratic time.
-const maxTag = 2000
-
-// liquidTag parses the Liquid tag "{% name args %}" at s[i:]. It returns
-// the tag's name, its arguments and the index after it.
-func liquidTag(s string, i int) (name, args string, end int, ok bool) {
-	win := s[i+2 : min(len(s), i+2+maxTag)]
-	j := strings.Index(win, "%}")
-	if j < 0 || strings.Contains(win[:j], "\n\n") {
-		return "", "", 0, false
-	}
-	inner := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(win[:j], "-"), "-"))
-	name, args, _ = strings.Cut(inner, " ")
-	name, _, _ = strings.Cut(name, "\n")
-	return name, strings.TrimSpace(args), i + 2 + j + 2, true
-}
-
-// liquidOutput finds the end of "{{ ... }}" (or a Hugo shortcode
-// "{{< ... >}}") at s[i:].
-func liquidOutput(s string, i int) (end int, ok bool) {
-	win := s[i+2 : min(len(s), i+2+maxTag)]
-	j := strings.Index(win, "}}")
-	if j < 0 || strings.Contains(win[:j], "\n\n") {
-		return 0, false
-	}
-	return i + 2 + j + 2, true
-}
-
-// shortcodeName returns the name of a Hugo shortcode "{{< name ... >}}" or
-// "{{% /name %}}" spanning s, with the slash of a closing one.
-func shortcodeName(s string) string {
-	if len(s) < 6 || (s[2] != '<' && s[2] != '%') {
-		return ""
-	}
-	inner := strings.TrimSpace(s[3 : len(s)-3])
-	closing := strings.HasPrefix(inner, "/")
-	inner = strings.TrimSpace(strings.TrimPrefix(inner, "/"))
-	name, _, _ := strings.Cut(inner, " ")
-	if closing {
-		return "/" + name
-	}
-	return name
-}
-
-// unescapeShortcode turns Hugo's escaped shortcode "{{</* x */>}}" into the
-// text it shows, "{{< x >}}"; ok is false for anything else.
-func unescapeShortcode(s string) (string, bool) {
-	for _, d := range [][2]string{{"<", ">"}, {"%", "%"}} {
-		if len(s) >= 10 && strings.HasPrefix(s, "{{"+d[0]+"/*") && strings.HasSuffix(s, "*/"+d[1]+"}}") {
-			return "{{" + d[0] + s[5:len(s)-5] + d[1] + "}}", true
+		for _, c := range p.Categories {
+			byCat[c] = append(byCat[c], m)
 		}
 	}
-	return "", false
-}
 
-// removeRawMarkers removes {% raw %} and {% endraw %} from code (not in
-// Hugo posts), and turns Hugo's escaped shortcodes back into the
-// shortcodes they show.
-func removeRawMarkers(s string, hugo bool) string {
-	if !strings.Contains(s, "{{") && (hugo || !strings.Contains(s, "{%")) {
-		return s
-	}
-	var b []byte
-	last, changed := 0, false
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '{' {
-			continue
-		}
-		switch s[i+1] {
-		case '%':
-			if hugo {
-				continue
-			}
-			name, _, end, ok := liquidTag(s, i)
-			if ok && (name == "raw" || name == "endraw") {
-				b = append(b, s[last:i]...)
-				last, i, changed = end, end-1, true
-			}
-		case '{':
-			end, ok := liquidOutput(s, i)
-			if !ok {
-				continue
-			}
-			if text, ok := unescapeShortcode(s[i:end]); ok {
-				b = append(b, s[last:i]...)
-				b = append(b, text...)
-				last, i, changed = end, end-1, true
-			}
+	vars := make(map[string]any, len(site.Params)+8)
+	maps.Copy(vars, site.Params)
+	setDefault := func(k string, v any) {
+		if _, ok := vars[k]; !ok {
+			vars[k] = v
 		}
 	}
-	if !changed {
-		return s
+	setDefault("title", site.Title)
+	setDefault("description", site.Description)
+	setDefault("url", strings.TrimSuffix(ls.url, ls.baseURL))
+	setDefault("baseurl", ls.baseURL)
+	vars["posts"] = list
+	vars["tags"] = anyMap(byTag)
+	vars["categories"] = anyMap(byCat)
+	data := in.Data
+	if data == nil {
+		data = map[string]any{}
 	}
-	return string(append(b, s[last:]...))
+	vars["data"] = data
+	vars["time"] = time.Now().In(ls.loc)
+	ls.site = vars
+	ls.cfg = ls.newConfig()
+	return ls
 }
 
-// highlightOpen recognizes a tag opening a highlighted block at the start
-// of t: Jekyll's "{% highlight go linenos %}" or Hugo's
-// "{{< highlight go "opts" >}}". end is the index after the tag.
-func highlightOpen(t string, hugoOnly bool) (lang string, end int, hugo, ok bool) {
-	switch {
-	case strings.HasPrefix(t, "{%") && !hugoOnly:
-		name, args, end, ok := liquidTag(t, 0)
-		if !ok || name != "highlight" {
-			return "", 0, false, false
-		}
-		lang, _, _ = strings.Cut(args, " ")
-		return cleanLang(lang), end, false, true
-	case strings.HasPrefix(t, "{{<") || strings.HasPrefix(t, "{{%"):
-		end, ok := liquidOutput(t, 0)
-		if !ok || shortcodeName(t[:end]) != "highlight" {
-			return "", 0, false, false
-		}
-		inner := strings.TrimSpace(t[3 : end-3])
-		_, args, _ := strings.Cut(inner, " ")
-		lang, _, _ = strings.Cut(strings.TrimSpace(args), " ")
-		return cleanLang(strings.Trim(lang, `"'`)), end, true, true
+func anyMap(m map[string][]any) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
 	}
-	return "", 0, false, false
+	return out
 }
 
-// highlightClose finds the tag closing a highlighted block in line.
-func highlightClose(line []byte, hugo bool) (start, end int, ok bool) {
-	s := util.BytesToReadOnlyString(line)
-	for i := 0; i+1 < len(s); i++ {
-		if s[i] != '{' {
-			continue
-		}
-		if !hugo && s[i+1] == '%' {
-			if name, _, e, ok := liquidTag(s, i); ok && name == "endhighlight" {
-				return i, e, true
-			}
-		}
-		if hugo && s[i+1] == '{' {
-			if e, ok := liquidOutput(s, i); ok && shortcodeName(s[i:e]) == "/highlight" {
-				return i, e, true
-			}
+// postLiquid is a post as an item of site.posts: its front matter and
+// what Jekyll adds.
+func postLiquid(p *postRef, stem string) map[string]any {
+	m := make(map[string]any, len(p.Page)+10)
+	maps.Copy(m, p.Page)
+	m["title"] = p.Title
+	m["url"] = p.URL
+	m["id"] = strings.TrimSuffix(p.URL, ".html")
+	m["date"] = p.Date
+	m["path"] = p.Path
+	m["tags"] = stringsAny(p.Tags)
+	m["categories"] = stringsAny(p.Categories)
+	if _, ok := m["slug"]; !ok {
+		m["slug"] = jekyllDatePrefix.ReplaceAllString(stem, "")
+	}
+	if p.Lang != "" {
+		if _, ok := m["lang"]; !ok {
+			m["lang"] = p.Lang
 		}
 	}
-	return 0, 0, false
+	return m
 }
 
-// cleanLang keeps a code block's language name to characters that are safe
-// on a fence line.
-func cleanLang(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '+', r == '-', r == '#', r == '_', r == '.':
-			return r
+var jekyllDatePrefix = regexp.MustCompile(`^\d+-\d+-\d+-`)
+
+func stringsAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, v := range s {
+		out[i] = v
+	}
+	return out
+}
+
+// newConfig is the engine: Liquid's standard tags and filters, Jekyll's,
+// and a few replaced to keep their cost bounded.
+func (ls *liquidSite) newConfig() render.Config {
+	cfg := render.NewConfig()
+	filters.AddStandardFilters(&cfg)
+	tags.AddStandardTags(cfg)
+	ls.addFilters(&cfg)
+	cfg.AddTag("include", ls.includeTag(false))
+	cfg.AddTag("include_relative", ls.includeTag(true))
+	cfg.AddTag("post_url", ls.postURLTag)
+	cfg.AddTag("link", ls.linkTag)
+	cfg.AddTag(loopStepTag, loopStep)
+	cfg.AddBlock("highlight").Compiler(highlightCompiler)
+	return cfg
+}
+
+// render evaluates one post body. path is the post file's path in FS;
+// bodyLine is the file line the body starts at (so problems carry FILE
+// lines); page is page.* (front matter + url, date, slug, tags,
+// categories, title, id, path — the lead fills it). It never fails: it
+// returns the text a reader should see and the problems.
+func (ls *liquidSite) render(path, body string, bodyLine int, page map[string]any) (string, []bodyProblem) {
+	if !strings.Contains(body, "{{") && !strings.Contains(body, "{%") {
+		return body, nil // most posts
+	}
+	run := &liquidRun{ls: ls, path: path}
+	if page == nil {
+		page = map[string]any{}
+	}
+	vars := map[string]any{"site": ls.site, "page": page, liquidRunKey: run}
+	out := run.eval(body, path, max(bodyLine, 1), vars)
+	return out, dedupeProblems(run.problems)
+}
+
+// eval renders src (of file name, starting at line firstLine) with vars.
+// A failing tag is left out and src evaluated again. Problems go to
+// run.problems.
+func (run *liquidRun) eval(src, name string, firstLine int, vars map[string]any) string {
+	problem := func(line int, msg string) { run.problem(line, msg) }
+	src = run.ls.prepare(src, firstLine, problem)
+	loc := parser.SourceLoc{Pathname: name, LineNo: firstLine}
+	for range maxLiquidAttempts {
+		out, err, stop := run.ls.try(src, loc, vars)
+		if err == nil {
+			return out
 		}
-		return -1
-	}, s)
+		line, msg := liquidErrorLine(err, name)
+		if stop == stopBound {
+			problem(line, msg)
+			return out
+		}
+		tok, ok := offendingToken(src, loc, line, msg)
+		if stop == stopPanic || !ok {
+			problem(line, "Liquid: "+msg+": sshblog shows this text without its Liquid tags")
+			return liquidText(src, loc)
+		}
+		if !isTagError(err) {
+			msg += ": fix the tag (jekyll build stops at it)"
+		}
+		problem(line, fmt.Sprintf("Liquid: %s: %s; the post is shown without the tag", shortTag(tok.Source), msg))
+		src = run.ls.blankOutBlock(src, loc, tok)
+	}
+	problem(firstLine, fmt.Sprintf("Liquid: more than %d failing tags: sshblog shows this text without its Liquid tags; fix them (jekyll build names them)", maxLiquidAttempts))
+	return liquidText(src, loc)
 }
 
-func isBlank(s string) bool { return strings.TrimSpace(s) == "" }
-
-// The Liquid pass.
-
-// liquidConv is the state of the Liquid pass over body.
-type liquidConv struct {
-	hugo     bool // a Hugo post: only shortcodes are processed
-	body     string
-	regions  []codeRegion // not yet reached
-	out      []byte
-	line     lineTracker // of out
-	raw      bool        // inside {% raw %}
-	skip     int         // depth inside {% comment %} or {% capture %}: text dropped
-	skipName string      // "comment" or "capture"
+// problem records a problem at line of the source being evaluated; inside
+// an include, at the post's line of the include, naming the file.
+func (run *liquidRun) problem(line int, msg string) {
+	if run.depth > 0 {
+		msg = fmt.Sprintf("in %s line %d: %s", run.incName, line, msg)
+		line = run.incLine
+	}
+	run.problems = append(run.problems, bodyProblem{Line: line, Msg: msg})
 }
 
-func (c *liquidConv) run() {
-	s := c.body
-	for i := 0; i < len(s); {
-		switch {
-		case c.raw:
-			k, end := findLiquid(s, i, "endraw")
-			if k < 0 {
-				c.out = append(c.out, s[i:]...)
+// tagError is a failure our own tags explain, advice included.
+type tagError struct{ msg string }
+
+func (e *tagError) Error() string { return e.msg }
+
+func tagErrorf(format string, args ...any) error { return &tagError{fmt.Sprintf(format, args...)} }
+
+func isTagError(err error) bool {
+	for err != nil {
+		if _, ok := err.(*tagError); ok {
+			return true
+		}
+		e, ok := err.(interface{ Cause() error })
+		if !ok {
+			return false
+		}
+		err = e.Cause()
+	}
+	return false
+}
+
+// errLiquidStop ends a render that went over a bound; what was rendered
+// so far is kept.
+type errLiquidStop struct{ msg string }
+
+func (e *errLiquidStop) Error() string { return e.msg }
+
+// Why a render stopped short.
+const (
+	stopNo    = iota
+	stopBound // over a bound: what was rendered up to there is kept
+	stopPanic // the engine panicked
+)
+
+// try renders src once.
+func (ls *liquidSite) try(src string, loc parser.SourceLoc, vars map[string]any) (out string, err error, stop int) {
+	w := &limitWriter{max: maxLiquidOutput}
+	defer func() {
+		if r := recover(); r != nil {
+			out = w.String()
+			if e, ok := r.(error); ok && asStop(e) != nil {
+				err, stop = asStop(e), stopBound
 				return
 			}
-			c.out = append(c.out, s[i:k]...)
-			c.raw = false
-			i = c.dropped(end)
-			continue
-		case c.skip > 0:
-			i = c.skipping(i)
-			continue
+			err, stop = fmt.Errorf("the Liquid engine failed (%v)", r), stopPanic
 		}
-		// A region that a tag reached into is Liquid's, not code.
-		for len(c.regions) > 0 && c.regions[0].start < i {
-			c.regions = c.regions[1:]
+	}()
+	root, perr := ls.cfg.Compile(src, loc)
+	if perr != nil {
+		return "", perr, stopNo
+	}
+	if rerr := render.Render(root, w, vars, ls.cfg); rerr != nil {
+		if s := asStop(rerr); s != nil {
+			return w.String(), rerr, stopBound
 		}
-		limit := len(s)
-		if len(c.regions) > 0 {
-			limit = c.regions[0].start
+		return "", rerr, stopNo
+	}
+	return w.String(), nil, stopNo
+}
+
+func asStop(err error) *errLiquidStop {
+	for err != nil {
+		if s, ok := err.(*errLiquidStop); ok {
+			return s
 		}
-		if i == limit {
-			r := c.regions[0]
-			c.regions = c.regions[1:]
-			switch {
-			case r.hl != nil:
-				i = c.highlight(r.hl)
-			case r.line:
-				c.codeLine(s[r.start:r.end])
-				i = r.end
-			default:
-				c.out = append(c.out, removeRawMarkers(s[r.start:r.end], c.hugo)...)
-				i = r.end
-			}
+		if f, ok := err.(expressions.FilterError); ok {
+			err = f.Err
 			continue
 		}
-		j := indexSpecial(s[:limit], i, c.hugo)
-		if j < 0 {
-			c.out = append(c.out, s[i:limit]...)
-			i = limit
+		if e, ok := err.(interface{ Cause() error }); ok && e.Cause() != nil {
+			err = e.Cause()
 			continue
 		}
-		c.out = append(c.out, s[i:j]...)
-		i = c.tag(j)
+		err = errors.Unwrap(err)
 	}
+	return nil
 }
 
-// tag removes the Liquid tag, output or shortcode at s[i] and returns where
-// to go on.
-func (c *liquidConv) tag(i int) int {
-	s := c.body
-	if s[i+1] == '%' {
-		name, _, end, ok := liquidTag(s, i)
-		if !ok {
-			c.out = append(c.out, "{%"...)
-			return i + 2
-		}
-		switch name {
-		case "raw":
-			c.raw = true
-		case "comment", "capture":
-			c.skip, c.skipName = 1, name
-		}
-		return c.dropped(end)
-	}
-	end, ok := liquidOutput(s, i)
-	if !ok {
-		c.out = append(c.out, "{{"...)
-		return i + 2
-	}
-	if text, ok := unescapeShortcode(s[i:end]); ok {
-		c.out = append(c.out, text...)
-		return end
-	}
-	return c.dropped(end)
+// limitWriter keeps up to max bytes and fails past them.
+type limitWriter struct {
+	b   bytes.Buffer
+	max int
 }
 
-// codeLine copies a line of code (with its newline, if any), without raw
-// markers; a line that held only a marker goes, with whatever (indentation,
-// "> ") came before it on its line.
-func (c *liquidConv) codeLine(line string) {
-	if clean := removeRawMarkers(line, c.hugo); clean != line {
-		if isBlank(clean) {
-			c.out = c.line.truncate(c.out)
-			return
-		}
-		line = clean
+func (w *limitWriter) Write(p []byte) (int, error) {
+	if w.b.Len()+len(p) > w.max {
+		n := w.max - w.b.Len()
+		w.b.Write(p[:n])
+		return n, &errLiquidStop{fmt.Sprintf(
+			"Liquid output is over %d KB: the rest of the post is not shown; does a loop or include run away?", w.max>>10)}
 	}
-	c.out = append(c.out, line...)
+	return w.b.Write(p)
 }
 
-// highlight writes the highlight block b as a fenced code block and
-// returns where to go on.
-func (c *liquidConv) highlight(b *highlightBlock) int {
-	s := c.body
-	codeEnd := b.end
-	if b.closeStart >= 0 {
-		codeEnd = b.closeStart
-	}
-	// The rest of the opening tag's line, the lines, and what comes
-	// before the closing tag on its line; the first and last only if not
-	// blank.
-	code := strings.Split(s[b.tagEnd:codeEnd], "\n")
-	if isBlank(code[len(code)-1]) {
-		code = code[:len(code)-1]
-	}
-	if len(code) > 0 && isBlank(code[0]) {
-		code = code[1:]
-	}
-	// A fence longer than any backtick run at the start of a code line.
-	fence := 3
-	for _, l := range code {
-		t := strings.TrimLeft(l, " \t")
-		fence = max(fence, len(t)-len(strings.TrimLeft(t, "`"))+1)
-	}
-	indent := s[b.start:b.tagAt]
-	ticks := strings.Repeat("`", fence)
-	c.out = append(c.out, indent...)
-	c.out = append(c.out, ticks...)
-	c.out = append(c.out, b.lang...)
-	c.out = append(c.out, '\n')
-	for _, l := range code {
-		c.codeLine(l + "\n")
-	}
-	c.out = append(c.out, indent...)
-	c.out = append(c.out, ticks...)
-	c.out = append(c.out, '\n')
-	i := b.end
-	if b.closeStart >= 0 { // text after the closing tag starts a line of its own
-		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
-			i++
+// String is the text written, without a character cut in two.
+func (w *limitWriter) String() string {
+	b := w.b.Bytes()
+	for i := 0; i < utf8.UTFMax && len(b) > 0; i++ {
+		if r, n := utf8.DecodeLastRune(b); r != utf8.RuneError || n > 1 {
+			break
 		}
-		if i < len(s) && s[i] == '\n' {
-			i++
-		}
+		b = b[:len(b)-1]
 	}
-	return i
+	return string(b)
 }
 
-// skipping drops text inside a {% comment %} block from body[i:], and
-// returns where to go on.
-func (c *liquidConv) skipping(i int) int {
-	s := c.body
-	for {
-		k := strings.Index(s[i:], "{%")
-		if k < 0 {
-			return len(s)
-		}
-		k += i
-		name, _, end, ok := liquidTag(s, k)
-		if !ok {
-			i = k + 2
+// liquidErrorLine is the line of an engine error and its message without
+// the engine's decoration ("Liquid error (line 3): ... in file").
+func liquidErrorLine(err error, name string) (int, string) {
+	line := 0
+	if e, ok := err.(interface{ LineNumber() int }); ok {
+		line = e.LineNumber()
+	}
+	if s := asStop(err); s != nil {
+		return line, s.msg
+	}
+	msg := err.Error()
+	if i := strings.Index(msg, "): "); strings.HasPrefix(msg, "Liquid error") && i >= 0 {
+		msg = msg[i+3:]
+	} else {
+		msg = strings.TrimPrefix(msg, "Liquid error: ")
+	}
+	msg = strings.TrimSuffix(msg, " in "+name)
+	return line, msg
+}
+
+// liquidToken is a token of a source and where it is.
+type liquidToken struct {
+	parser.Token
+	start, end int
+}
+
+// liquidTokens are src's tokens as the engine's scanner finds them, with
+// their offsets (the scanner's tokens, trims left out, cover src in order).
+func liquidTokens(src string, loc parser.SourceLoc) []liquidToken {
+	var out []liquidToken
+	off := 0
+	for _, t := range parser.Scan(src, loc, nil) {
+		if t.Type == parser.TrimLeftTokenType || t.Type == parser.TrimRightTokenType {
 			continue
 		}
-		switch name {
-		case c.skipName:
-			c.skip++
-		case "end" + c.skipName:
-			c.skip--
+		out = append(out, liquidToken{t, off, off + len(t.Source)})
+		off += len(t.Source)
+	}
+	return out
+}
+
+// offendingToken finds the tag or output an error at line is about: on
+// that line, the one the message names, else the first.
+func offendingToken(src string, loc parser.SourceLoc, line int, msg string) (liquidToken, bool) {
+	var first liquidToken
+	found := false
+	for _, t := range liquidTokens(src, loc) {
+		if t.Type == parser.TextTokenType || t.SourceLoc.LineNo != line {
+			continue
 		}
-		if c.skip == 0 {
-			return c.dropped(end)
+		if t.Type == parser.TagTokenType && strings.Contains(msg, strconv.Quote(t.Name)) ||
+			t.Type == parser.ObjTokenType && mentions(msg, t.Args) {
+			return t, true
 		}
-		i = end
-	}
-}
-
-// dropped is called after a tag ending at body[end] was left out: when that
-// leaves its line blank, the whole line goes. It returns where to go on.
-func (c *liquidConv) dropped(end int) int {
-	s := c.body
-	if c.line.firstNonBlank(c.out) < len(c.out) {
-		return end
-	}
-	j := end
-	for j < len(s) && (s[j] == ' ' || s[j] == '\t') {
-		j++
-	}
-	if j < len(s) && s[j] != '\n' {
-		return end
-	}
-	c.out = c.line.truncate(c.out)
-	if j < len(s) {
-		j++
-	}
-	return j
-}
-
-// lineTracker follows where the last line of a growing buffer starts, so
-// that questions about it do not rescan a long line again and again.
-type lineTracker struct {
-	scanned int // bytes of the buffer already looked at
-	start   int // where the last line starts
-	blankTo int // the last line holds only spaces and tabs up to here
-}
-
-func (l *lineTracker) lineStart(b []byte) int {
-	if l.scanned > len(b) {
-		*l = lineTracker{}
-	}
-	if i := bytes.LastIndexByte(b[l.scanned:], '\n'); i >= 0 {
-		l.start = l.scanned + i + 1
-	}
-	l.scanned = len(b)
-	return l.start
-}
-
-// firstNonBlank returns the index of the first byte of the last line of b
-// that is not a space or tab, or len(b).
-func (l *lineTracker) firstNonBlank(b []byte) int {
-	start := l.lineStart(b)
-	if l.blankTo < start || l.blankTo > len(b) {
-		l.blankTo = start
-	}
-	for l.blankTo < len(b) && (b[l.blankTo] == ' ' || b[l.blankTo] == '\t') {
-		l.blankTo++
-	}
-	return l.blankTo
-}
-
-// truncate cuts the last line off b.
-func (l *lineTracker) truncate(b []byte) []byte {
-	n := l.lineStart(b)
-	l.scanned, l.start, l.blankTo = n, n, n
-	return b[:n]
-}
-
-// findLiquid finds the next {% name %} tag in s from i.
-func findLiquid(s string, i int, name string) (start, end int) {
-	for {
-		k := strings.Index(s[i:], "{%")
-		if k < 0 {
-			return -1, -1
+		if !found {
+			first, found = t, true
 		}
-		k += i
-		if n, _, e, ok := liquidTag(s, k); ok && n == name {
-			return k, e
-		}
-		i = k + 2
 	}
+	return first, found
 }
 
-// indexSpecial finds the next "{%" or "{{" in s from i; in a Hugo post, the
-// next shortcode's "{{<" or "{{%".
-func indexSpecial(s string, i int, hugo bool) int {
-	for {
-		j := strings.IndexByte(s[i:], '{')
-		if j < 0 {
-			return -1
+var quotedWord = regexp.MustCompile(`"([^"]+)"`)
+
+// mentions reports whether msg quotes a word of args ("undefined filter
+// \"x\"").
+func mentions(msg, args string) bool {
+	for _, q := range quotedWord.FindAllStringSubmatch(msg, 4) {
+		if strings.Contains(args, q[1]) {
+			return true
 		}
-		j += i
+	}
+	return false
+}
+
+// blankOut removes tok from src, keeping its line breaks so lines stay.
+func blankOut(src string, tok liquidToken) string {
+	return src[:tok.start] + strings.Repeat("\n", strings.Count(tok.Source, "\n")) + src[tok.end:]
+}
+
+// blankOutBlock removes tok from src and, when tok opens a block, the
+// block's clauses and end tag: its text stays, without the tags that
+// would now fail one by one.
+func (ls *liquidSite) blankOutBlock(src string, loc parser.SourceLoc, tok liquidToken) string {
+	syn, ok := ls.cfg.BlockSyntax(tok.Name)
+	if tok.Type != parser.TagTokenType || !ok || !syn.IsBlockStart() || tok.Name == "raw" || tok.Name == "comment" {
+		return blankOut(src, tok)
+	}
+	toks := liquidTokens(src, loc)
+	remove := []liquidToken{tok}
+	depth := 0
+	for _, t := range toks {
+		if t.start <= tok.start || t.Type != parser.TagTokenType {
+			continue
+		}
+		switch ts, ok := ls.cfg.BlockSyntax(t.Name); {
+		case !ok:
+		case ts.IsBlockStart():
+			depth++
+		case ts.IsBlockEnd() && depth > 0:
+			depth--
+		case ts.IsBlockEnd() && t.Name == "end"+tok.Name:
+			remove = append(remove, t)
+			depth = -1
+		case ts.IsClause() && depth == 0 && ts.CanHaveParent(syn):
+			remove = append(remove, t)
+		}
+		if depth < 0 {
+			break
+		}
+	}
+	for i := len(remove) - 1; i >= 0; i-- {
+		src = blankOut(src, remove[i])
+	}
+	return src
+}
+
+// liquidText is src without its tags and outputs: the last resort.
+func liquidText(src string, loc parser.SourceLoc) string {
+	var b strings.Builder
+	for _, t := range liquidTokens(src, loc) {
+		if t.Type == parser.TextTokenType {
+			b.WriteString(t.Source)
+		} else {
+			b.WriteString(strings.Repeat("\n", strings.Count(t.Source, "\n")))
+		}
+	}
+	return b.String()
+}
+
+// shortTag is a tag as a message quotes it.
+func shortTag(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 60 {
+		r := []rune(s)
+		s = string(r[:57]) + "..."
+	}
+	return s
+}
+
+func dedupeProblems(ps []bodyProblem) []bodyProblem {
+	seen := map[bodyProblem]bool{}
+	out := ps[:0]
+	for _, p := range ps {
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// loopStepTag is put first in every loop's body by prepare; it counts the
+// iterations of the render.
+const loopStepTag = "sshblog_loop_step"
+
+var literalRange = regexp.MustCompile(`\(\s*(-?\d+)\s*\.\.\s*(-?\d+)\s*\)`)
+
+// prepare readies src for the engine, in one pass over its tokens:
+//   - a tag Liquid does not know is left out, a problem (Jekyll stops the
+//     build at it; here the rest of the post still shows);
+//   - a comment inside a comment is taken out of the way, as Ruby's Liquid
+//     nests them and the engine does not;
+//   - a literal range larger than maxRange is left out, a problem;
+//   - every for and tablerow loop gets a step counter.
+func (ls *liquidSite) prepare(src string, firstLine int, problem func(int, string)) string {
+	loc := parser.SourceLoc{LineNo: firstLine}
+	toks := liquidTokens(src, loc)
+	var b strings.Builder
+	last := 0
+	drop := func(t liquidToken) {
+		b.WriteString(src[last:t.start])
+		b.WriteString(strings.Repeat("\n", strings.Count(t.Source, "\n")))
+		last = t.end
+	}
+	comment, raw := 0, false
+	for _, t := range toks {
 		switch {
-		case j+1 >= len(s):
-			return -1
-		case hugo:
-			if s[j+1] == '{' && j+2 < len(s) && (s[j+2] == '<' || s[j+2] == '%') {
-				return j
+		case t.Type == parser.TextTokenType:
+		case raw:
+			if t.Type == parser.TagTokenType && t.Name == "endraw" {
+				raw = false
 			}
-		case s[j+1] == '%' || s[j+1] == '{':
-			return j
+		case comment > 0:
+			if t.Type != parser.TagTokenType {
+				continue
+			}
+			switch t.Name {
+			case "comment":
+				comment++
+				drop(t)
+			case "endcomment":
+				if comment--; comment > 0 {
+					drop(t)
+				}
+			}
+		case t.Type == parser.ObjTokenType && ls.hugeRange(t.Args):
+			problem(t.SourceLoc.LineNo, fmt.Sprintf("Liquid: %s holds a range of more than %d numbers: sshblog leaves it out", shortTag(t.Source), maxRange))
+			drop(t)
+		case t.Type == parser.TagTokenType:
+			_, isTag := ls.cfg.FindTagDefinition(t.Name)
+			_, isBlock := ls.cfg.BlockSyntax(t.Name)
+			switch {
+			case t.Name == loopStepTag || !isTag && !isBlock:
+				problem(t.SourceLoc.LineNo, fmt.Sprintf(
+					"Liquid: unknown tag %q in %s (a Jekyll plugin's?): sshblog leaves it out; remove it, or write {%% raw %%}…{%% endraw %%} around it to show it as text",
+					t.Name, shortTag(t.Source)))
+				drop(t)
+			case ls.hugeRange(t.Args):
+				problem(t.SourceLoc.LineNo, fmt.Sprintf("Liquid: %s holds a range of more than %d numbers: sshblog leaves it out", shortTag(t.Source), maxRange))
+				drop(t)
+			case t.Name == "raw":
+				raw = true
+			case t.Name == "comment":
+				comment = 1
+			case t.Name == "for" || t.Name == "tablerow":
+				end := t.end
+				// After the tag's trim marker, so that a step writing
+				// nothing leaves the trim to the text that follows.
+				b.WriteString(src[last:end])
+				b.WriteString("{% " + loopStepTag + " %}")
+				last = end
+			}
 		}
-		i = j + 1
+	}
+	if last == 0 {
+		return src
+	}
+	b.WriteString(src[last:])
+	return b.String()
+}
+
+func (ls *liquidSite) hugeRange(args string) bool {
+	if !strings.Contains(args, "..") {
+		return false
+	}
+	for _, m := range literalRange.FindAllStringSubmatch(args, -1) {
+		a, err1 := strconv.ParseInt(m[1], 10, 64)
+		z, err2 := strconv.ParseInt(m[2], 10, 64)
+		if err1 != nil || err2 != nil || z-a > maxRange {
+			return true
+		}
+	}
+	return false
+}
+
+// loopStep counts a loop iteration, and stops a render whose loops run
+// too long or grow their variables too large.
+func loopStep(string) (func(io.Writer, render.Context) error, error) {
+	return func(_ io.Writer, ctx render.Context) error {
+		run, _ := ctx.Get(liquidRunKey).(*liquidRun)
+		if run == nil {
+			return nil
+		}
+		run.steps++
+		if run.steps > maxLoopSteps {
+			return &errLiquidStop{fmt.Sprintf("Liquid loops run more than %d times: sshblog stops here; the rest of the post is not shown", maxLoopSteps)}
+		}
+		if run.steps%64 == 0 || run.steps < 64 {
+			size := 0
+			for k, v := range ctx.Bindings() {
+				switch v := v.(type) {
+				case string:
+					size += len(v)
+				case []any:
+					size += 16 * len(v)
+				}
+				_ = k
+			}
+			if size > maxVarBytes {
+				return &errLiquidStop{fmt.Sprintf("Liquid variables grow past %d MB in a loop: sshblog stops here; the rest of the post is not shown", maxVarBytes>>20)}
+			}
+		}
+		return nil
+	}, nil
+}
+
+func runOf(ctx render.Context) *liquidRun {
+	run, _ := ctx.Get(liquidRunKey).(*liquidRun)
+	if run == nil {
+		run = &liquidRun{} // a template rendered outside render
+	}
+	return run
+}
+
+// tagLine is the line of the tag being rendered, counted as the source
+// it is in counts (the post's file, or an include).
+func tagLine(ctx render.Context) int {
+	return ctx.Errorf("").LineNumber()
+}
+
+// problemAt records a problem with the tag being rendered.
+func (run *liquidRun) problemAt(ctx render.Context, msg string) { run.problem(tagLine(ctx), msg) }
+
+// Tags.
+
+// includeParam is Jekyll's syntax for an include's parameters.
+var includeParam = regexp.MustCompile(`([\w-]+)\s*=\s*(?:"([^"\\]*(?:\\.[^"\\]*)*)"|'([^'\\]*(?:\\.[^'\\]*)*)'|([\w.-]+))`)
+
+// includeTag is Jekyll's {% include file.html key=value %} (from
+// _includes/) or {% include_relative file.md %} (from the post's folder).
+func (ls *liquidSite) includeTag(relative bool) render.TagCompiler {
+	return func(string) (func(io.Writer, render.Context) error, error) {
+		return func(w io.Writer, ctx render.Context) error {
+			run := runOf(ctx)
+			args, err := ctx.ExpandTagArg()
+			if err != nil {
+				return err
+			}
+			file, params, _ := strings.Cut(strings.TrimSpace(args), " ")
+			if file == "" {
+				return tagErrorf("include names no file: write {%% include file.html %%}")
+			}
+			var name string
+			if relative {
+				name = path.Join(path.Dir(run.path), file)
+			} else {
+				name = path.Join("_includes", file)
+			}
+			if strings.Contains(file, "..") || !fs.ValidPath(name) {
+				return tagErrorf("include %q leaves the site's folder: name a file inside it", file)
+			}
+			if run.depth >= maxIncludeDepth {
+				return tagErrorf("includes nest more than %d deep: does %s include itself?", maxIncludeDepth, file)
+			}
+			inc := ls.include(name)
+			if inc.err != nil {
+				return inc.err
+			}
+			vars := maps.Clone(ctx.Bindings())
+			if !relative {
+				p := map[string]any{}
+				for _, m := range includeParam.FindAllStringSubmatchIndex(params, -1) {
+					key := params[m[2]:m[3]]
+					switch {
+					case m[4] >= 0:
+						p[key] = strings.ReplaceAll(params[m[4]:m[5]], `\"`, `"`)
+					case m[6] >= 0:
+						p[key] = strings.ReplaceAll(params[m[6]:m[7]], `\'`, `'`)
+					default:
+						v, err := ctx.EvaluateString(params[m[8]:m[9]])
+						if err != nil {
+							return err
+						}
+						p[key] = v
+					}
+				}
+				vars["include"] = p
+			}
+			outerLine, outerName := run.incLine, run.incName
+			if run.depth == 0 {
+				run.incLine = tagLine(ctx)
+			}
+			run.incName = name
+			run.depth++
+			out := run.eval(inc.src, name, 1, vars)
+			run.depth--
+			run.incLine, run.incName = outerLine, outerName
+			_, err = io.WriteString(w, out)
+			return err
+		}, nil
 	}
 }
+
+// include reads an include file once per Load.
+func (ls *liquidSite) include(name string) *liquidInclude {
+	if v, ok := ls.includes.Load(name); ok {
+		return v.(*liquidInclude)
+	}
+	inc := &liquidInclude{}
+	if ls.fsys == nil {
+		inc.err = tagErrorf("%s cannot be read here (no site folder)", name)
+	} else if f, err := ls.fsys.Open(name); err != nil {
+		inc.err = tagErrorf("%s is missing: add it, or remove the tag", name)
+	} else {
+		data, err := io.ReadAll(io.LimitReader(f, maxIncludeBytes+1))
+		f.Close()
+		switch {
+		case err != nil:
+			inc.err = tagErrorf("%s cannot be read: %v", name, err)
+		case len(data) > maxIncludeBytes:
+			inc.err = tagErrorf("%s is over %d MB: sshblog includes files up to that size", name, maxIncludeBytes>>20)
+		case !utf8.Valid(data):
+			inc.err = tagErrorf("%s is not valid UTF-8: save it as UTF-8", name)
+		default:
+			inc.src = strings.ReplaceAll(string(bytes.TrimPrefix(data, utf8BOM)), "\r\n", "\n")
+		}
+	}
+	v, _ := ls.includes.LoadOrStore(name, inc)
+	return v.(*liquidInclude)
+}
+
+// postURLTag is Jekyll's {% post_url 2010-07-21-name %} or
+// {% post_url folder/2010-07-21-name %}.
+func (ls *liquidSite) postURLTag(args string) (func(io.Writer, render.Context) error, error) {
+	name := strings.TrimPrefix(strings.TrimSpace(args), "/")
+	return func(w io.Writer, ctx render.Context) error {
+		p := ls.findPost(name)
+		if p == nil {
+			runOf(ctx).problemAt(ctx, fmt.Sprintf("{%% post_url %s %%}: no post is named %s: the link shows as text only; check the name (date-slug, as the file is named)", name, name))
+			return nil
+		}
+		_, err := io.WriteString(w, PostLinkScheme+p.Slug)
+		return err
+	}, nil
+}
+
+// findPost finds the post post_url names, as Jekyll 4 does: "dir/" before
+// the name is a folder in or around _posts; failing that, any post of that
+// file name (what Jekyll did before 4, with a deprecation warning).
+func (ls *liquidSite) findPost(name string) *postRef {
+	dir, base := path.Split(name)
+	cands := ls.byStem[base]
+	for _, p := range cands {
+		pd := path.Dir(p.Path) + "/"
+		if pd == "./" {
+			pd = ""
+		}
+		if pd == "_posts/"+dir || pd == dir+"_posts/" || dir == "" && pd == "" || strings.HasSuffix(pd, "/"+dir) && dir != "" {
+			return p
+		}
+	}
+	if len(cands) > 0 {
+		return cands[0]
+	}
+	return nil
+}
+
+// linkTag is Jekyll's {% link _posts/2016-07-26-name.md %}.
+func (ls *liquidSite) linkTag(string) (func(io.Writer, render.Context) error, error) {
+	return func(w io.Writer, ctx render.Context) error {
+		args, err := ctx.ExpandTagArg()
+		if err != nil {
+			return err
+		}
+		name := strings.TrimPrefix(strings.TrimSpace(args), "/")
+		p := ls.byPath[name]
+		if p == nil {
+			runOf(ctx).problemAt(ctx, fmt.Sprintf("{%% link %s %%}: no post is at %s: the link shows as text only; name the post's file from the site's folder", name, name))
+			return nil
+		}
+		_, err = io.WriteString(w, PostLinkScheme+p.Slug)
+		return err
+	}, nil
+}
+
+var highlightArgs = regexp.MustCompile(`^([a-zA-Z0-9.+#_-]+)((\s+\w+(=(\w+|"([0-9]+\s)*[0-9]+"))?)*)$`)
+
+// highlightCompiler is Jekyll's {% highlight LANG [linenos] %}: its body
+// (Liquid evaluated, as Jekyll does) becomes a fenced code block.
+func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) error, error) {
+	args := strings.TrimSpace(node.Args)
+	m := highlightArgs.FindStringSubmatch(args)
+	if m == nil {
+		return nil, tagErrorf("highlight %q: write {%% highlight LANG %%}, as in {%% highlight go linenos %%}", args)
+	}
+	lang := m[1]
+	return func(w io.Writer, ctx render.Context) error {
+		code, err := ctx.InnerString()
+		if err != nil {
+			return err
+		}
+		code = strings.TrimLeft(code, "\r\n")
+		// The closing fence goes where the end tag was: indented as it,
+		// in a list item.
+		indent := ""
+		if i := strings.LastIndexByte(code, '\n'); i >= 0 && strings.Trim(code[i+1:], " \t") == "" {
+			code, indent = code[:i], code[i+1:]
+		}
+		code = strings.TrimRight(code, "\r\n")
+		fence := 3
+		for _, l := range strings.Split(code, "\n") {
+			t := strings.TrimLeft(l, " \t")
+			fence = max(fence, len(t)-len(strings.TrimLeft(t, "`"))+1)
+		}
+		ticks := strings.Repeat("`", fence)
+		_, err = io.WriteString(w, ticks+lang+"\n"+code+"\n"+indent+ticks)
+		return err
+	}, nil
+}
+
+// expandLiquid is what parse.go calls until Load runs liquidSite.render:
+// a body evaluated with no site.
+//
+// TODO(lead): remove when Load calls liquidSite.render
+func expandLiquid(body string, hugo bool) string {
+	if hugo {
+		return body
+	}
+	out, _ := emptyLiquidSite().render("", body, 1, nil)
+	return out
+}
+
+var emptyLiquidSite = sync.OnceValue(func() *liquidSite { return newLiquidSite(liquidInput{}) })
