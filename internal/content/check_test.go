@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -19,10 +20,8 @@ func TestCheckFixtures(t *testing.T) {
 			var lines []string
 			posts, hidden, warns := 0, 0, 0
 			for _, w := range files {
-				if w.warn != "" {
-					lines = append(lines, w.warn)
-					warns++
-				}
+				lines = append(lines, w.warn...)
+				warns += len(w.warn)
 				switch {
 				case w.err != "":
 					lines = append(lines, w.err)
@@ -33,7 +32,15 @@ func TestCheckFixtures(t *testing.T) {
 					}
 				}
 			}
-			sort.Strings(lines)
+			// By file, then by line, as Check prints them.
+			sort.SliceStable(lines, func(i, j int) bool {
+				fi, li := fileLine(lines[i])
+				fj, lj := fileLine(lines[j])
+				if fi != fj {
+					return fi < fj
+				}
+				return li < lj
+			})
 			errs := len(lines) - warns
 			summary := fmt.Sprintf("%d posts, %d hidden, %d errors", posts, hidden, errs)
 			if warns > 0 {
@@ -66,8 +73,8 @@ func TestCheckSummary(t *testing.T) {
 		{"one of each", fstest.MapFS{
 			"2020-01-01-a.md": {Data: []byte("a\n")},
 			"2020-01-02-b.md": {Data: []byte("---\ndraft: true\n---\n")},
-			"c.md":            {Data: []byte("---\ndate: 2020-01-01 24:00\n---\n")},
-		}, 1, "posts/c.md:2: date \"2020-01-01 24:00\": hour out of range\n2 posts, 1 hidden, 1 error\n"},
+			"c.md":            {Data: []byte("---\ndate: 2020-01-01 24:30\n---\n")},
+		}, 1, "posts/c.md:2: date \"2020-01-01 24:30\": hour out of range\n2 posts, 1 hidden, 1 error\n"},
 		{"clean", fstest.MapFS{
 			"2020-01-01-a.md": {Data: []byte("a\n")},
 		}, 0, "1 post, 0 hidden, 0 errors\n"},
@@ -116,4 +123,15 @@ func TestEmbeddedPosts(t *testing.T) {
 	for _, p := range blog.Posts() {
 		assertClean(t, p)
 	}
+}
+
+// fileLine splits "path:12: message" into its file and line (0 when none).
+func fileLine(s string) (string, int) {
+	file, _, _ := strings.Cut(s, ": ")
+	if i := strings.LastIndexByte(file, ':'); i >= 0 {
+		if n, err := strconv.Atoi(file[i+1:]); err == nil {
+			return file[:i], n
+		}
+	}
+	return file, 0
 }

@@ -491,11 +491,11 @@ func (p *dateParser) check() error {
 		return errors.New("month out of range")
 	case p.day < 1 || p.day > 31:
 		return errors.New("day out of range")
-	case p.hour > 24:
-		return errors.New("hour out of range")
-	case p.min > 59 || p.hour == 24 && p.min > 0:
+	case p.hour > 24 || p.hour == 24 && (p.min > 0 || p.sec > 0):
+		return errors.New("hour out of range") // 24:00 only, the next midnight
+	case p.min > 59:
 		return errors.New("minute out of range")
-	case p.sec > 60 || p.hour == 24 && p.sec > 0:
+	case p.sec > 60:
 		return errors.New("second out of range")
 	}
 	return nil

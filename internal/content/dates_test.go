@@ -82,7 +82,7 @@ func TestParseLenientDate(t *testing.T) {
 		// What Ruby rejects, and what it would read as local time where a
 		// wrong date would go unnoticed.
 		{in: "2017-06-11 25:00:00", err: "hour out of range"},
-		{in: "2017-06-11 24:30:00", err: "minute out of range"},
+		{in: "2017-06-11 24:30:00", err: "hour out of range"},
 		{in: "2017-06-11 21:60", err: "minute out of range"},
 		{in: "2017-13-01", err: "month out of range"},
 		{in: "2017/13/01", err: "month out of range"},

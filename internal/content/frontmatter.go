@@ -353,7 +353,7 @@ func tomlDateError(header string, line int) (key, msg string, ok bool) {
 	if v == "" || v[0] < '0' || v[0] > '9' {
 		return "", "", false
 	}
-	if _, err := parseDate(v, time.UTC); err != nil {
+	if _, err := parseLenientDate(v, time.UTC); err != nil {
 		return k, fmt.Sprintf("%q: %v", v, err), true
 	}
 	return "", "", false

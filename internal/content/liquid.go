@@ -443,7 +443,7 @@ func offendingToken(src string, loc parser.SourceLoc, line int, msg string) (liq
 		if t.Type == parser.TextTokenType || t.SourceLoc.LineNo != line {
 			continue
 		}
-		if t.Type == parser.TagTokenType && strings.Contains(msg, strconv.Quote(t.Name)) ||
+		if t.Type == parser.TagTokenType && (strings.Contains(msg, strconv.Quote(t.Name)) || namesFile(msg, t.Args)) ||
 			t.Type == parser.ObjTokenType && mentions(msg, t.Args) {
 			return t, true
 		}
@@ -452,6 +452,13 @@ func offendingToken(src string, loc parser.SourceLoc, line int, msg string) (liq
 		}
 	}
 	return first, found
+}
+
+// namesFile reports whether msg names the file a tag's arguments start
+// with ("_includes/note.html is missing" for include note.html).
+func namesFile(msg, args string) bool {
+	f := strings.Fields(args)
+	return len(f) > 0 && len(f[0]) > 2 && strings.Contains(msg, f[0])
 }
 
 var quotedWord = regexp.MustCompile(`"([^"]+)"`)
@@ -876,16 +883,3 @@ func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) e
 	}, nil
 }
 
-// expandLiquid is what parse.go calls until Load runs liquidSite.render:
-// a body evaluated with no site.
-//
-// TODO(lead): remove when Load calls liquidSite.render
-func expandLiquid(body string, hugo bool) string {
-	if hugo {
-		return body
-	}
-	out, _ := emptyLiquidSite().render("", body, 1, nil)
-	return out
-}
-
-var emptyLiquidSite = sync.OnceValue(func() *liquidSite { return newLiquidSite(liquidInput{}) })

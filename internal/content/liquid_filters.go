@@ -30,10 +30,10 @@ func (ls *liquidSite) addFilters(cfg *render.Config) {
 		return ls.toTime(v).Format("Mon, 02 Jan 2006 15:04:05 -0700")
 	})
 	cfg.AddFilter("date_to_string", func(v any, kind, style func(string) string) string {
-		return jekyllDate(ls.toTime(v), "Jan", kind(""), style(""))
+		return dateToString(ls.toTime(v), "Jan", kind(""), style(""))
 	})
 	cfg.AddFilter("date_to_long_string", func(v any, kind, style func(string) string) string {
-		return jekyllDate(ls.toTime(v), "January", kind(""), style(""))
+		return dateToString(ls.toTime(v), "January", kind(""), style(""))
 	})
 	cfg.AddFilter("xml_escape", func(s any) string {
 		if s == nil {
@@ -250,9 +250,9 @@ func (ls *liquidSite) zoneOf(t time.Time) *time.Location {
 	return t.Location()
 }
 
-// jekyllDate is date_to_string ("Jan") or date_to_long_string
+// dateToString is date_to_string ("Jan") or date_to_long_string
 // ("January"), with Jekyll's "ordinal" and "US" options.
-func jekyllDate(t time.Time, month, kind, style string) string {
+func dateToString(t time.Time, month, kind, style string) string {
 	if t.IsZero() {
 		return ""
 	}

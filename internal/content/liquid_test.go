@@ -226,16 +226,6 @@ func TestRawFrontMatter(t *testing.T) {
 	}
 }
 
-// The shim parse.go calls until Load calls render.
-func TestExpandLiquid(t *testing.T) {
-	if got := expandLiquid("Use {{ .Title }} and {% x %}\n", true); got != "Use {{ .Title }} and {% x %}\n" {
-		t.Errorf("hugo: %q", got)
-	}
-	if got := expandLiquid("a {% assign x = 'b' %}{{ x }}", false); got != "a b" {
-		t.Errorf("jekyll: %q", got)
-	}
-}
-
 // One liquidSite renders the posts of a Load at once.
 func TestLiquidConcurrent(t *testing.T) {
 	ls := testLiquidSite()

@@ -268,9 +268,6 @@ func plainInline(s string) string {
 	if len(s) > maxLine {
 		s = cutAtLine(s, maxLine)
 	}
-	if strings.Contains(s, "{{") || strings.Contains(s, "{%") {
-		s = expandLiquid(s, false) // themes show titles through Liquid
-	}
 	src := []byte(s)
 	tb := &textBuf{base: len(src)}
 	pc := parser.NewContext()

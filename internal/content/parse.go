@@ -281,16 +281,17 @@ func parseHead(name string, data []byte, po parseOptions) (*parsed, error) {
 		if err != nil {
 			return time.Time{}, false, err
 		}
-		zone := loc
-		if po.kind == Jekyll && lang == "yaml" && !v.quoted && isYAMLTimestamp(s) {
-			zone = time.UTC
+		var t time.Time
+		if po.kind == Jekyll && lang == "yaml" {
+			t, err = jekyllDate(s, !v.quoted, loc)
+		} else {
+			t, err = parseLenientDate(s, loc)
+			if err == nil && po.loc != nil {
+				t = t.In(po.loc) // shown in the site's zone, as the site shows it
+			}
 		}
-		t, err := parseLenientDate(s, zone)
 		if err != nil {
 			return time.Time{}, false, &fmError{line: v.line, msg: fmt.Sprintf("%s %q: %v", key, s, err)}
-		}
-		if po.loc != nil {
-			t = t.In(po.loc) // shown in the site's zone, as the site shows it
 		}
 		return t, true, nil
 	}
@@ -527,32 +528,6 @@ func inDrafts(name string) bool {
 	return false
 }
 
-// splitDatePrefix splits "2017-06-11-my-post" into "2017-06-11" and
-// "my-post". A stem that is only a date keeps it as the date and leaves
-// rest empty.
-func splitDatePrefix(stem string) (date, rest string) {
-	if len(stem) < 10 {
-		return "", stem
-	}
-	for i := 0; i < 10; i++ {
-		c := stem[i]
-		if i == 4 || i == 7 {
-			if c != '-' {
-				return "", stem
-			}
-		} else if c < '0' || c > '9' {
-			return "", stem
-		}
-	}
-	switch {
-	case len(stem) == 10:
-		return stem, ""
-	case stem[10] == '-':
-		return stem[:10], stem[11:]
-	}
-	return "", stem
-}
-
 // invalidUTF8 finds the line and value of the first byte that is not UTF-8.
 func invalidUTF8(data []byte) (line int, b byte) {
 	line = 1
@@ -567,61 +542,6 @@ func invalidUTF8(data []byte) (line int, b byte) {
 		i += size
 	}
 	return line, 0
-}
-
-// dateLayouts are the forms Jekyll and Hugo accept, most specific first.
-var dateLayouts = []string{
-	time.RFC3339Nano,
-	"2006-01-02 15:04:05 -0700",
-	"2006-01-02 15:04:05 -07:00",
-	"2006-01-02 15:04:05 MST",
-	"2006-01-02 15:04:05Z07:00",
-	"2006-01-02 15:04:05 Z07:00",
-	"2006-01-02T15:04:05-0700",
-	"2006-01-02T15:04:05",
-	"2006-01-02 15:04:05",
-	"2006-01-02 15:04 -0700",
-	"2006-01-02 15:04 -07:00",
-	"2006-01-02T15:04Z07:00",
-	"2006-01-02 15:04",
-	"2006-01-02T15:04",
-	time.DateOnly,
-	"2006/01/02 15:04:05",
-	"2006/01/02 15:04",
-	"2006/01/02",
-	time.RFC1123Z,
-	time.RFC1123,
-	"2 Jan 2006",
-	"02 Jan 2006",
-	"Jan 2, 2006",
-	"January 2, 2006",
-}
-
-// parseDate reads a date in any of dateLayouts; loc is the zone of dates
-// that do not give one.
-func parseDate(s string, loc *time.Location) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	var rangeErr error
-	for _, layout := range dateLayouts {
-		t, err := time.ParseInLocation(layout, s, loc)
-		if err == nil {
-			// Go reads a zone abbreviation it does not know ("KST") as
-			// UTC, which would be hours off.
-			if name, offset := t.Zone(); strings.Contains(layout, "MST") && offset == 0 && name != "UTC" && name != "GMT" {
-				return time.Time{}, fmt.Errorf("time zone %q is not known: write its offset instead, like +0900", name)
-			}
-			return t, nil
-		}
-		// Keep the first error that says what is wrong ("hour out of
-		// range") rather than that the shape did not match.
-		if pe, ok := err.(*time.ParseError); ok && pe.Message != "" && rangeErr == nil {
-			rangeErr = err
-		}
-	}
-	if rangeErr != nil {
-		return time.Time{}, dateErr(rangeErr)
-	}
-	return time.Time{}, fmt.Errorf("not a date: write it as 2006-01-02, 2006-01-02 15:04:05 or 2006-01-02 15:04:05 -0700")
 }
 
 // dateErr reduces time's parse errors to their reason.
@@ -690,21 +610,6 @@ func slugify(s string) string {
 		}
 	}
 	return string(b)
-}
-
-// readableName turns a file stem like "my-first_post" into "My first post".
-func readableName(stem string) string {
-	s := sanitize.Line(strings.Map(func(r rune) rune {
-		if r == '-' || r == '_' {
-			return ' '
-		}
-		return r
-	}, stem))
-	r, size := utf8.DecodeRuneInString(s)
-	if size == 0 {
-		return "Untitled"
-	}
-	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 // countWords counts what strings.Fields would return, without the slice.
