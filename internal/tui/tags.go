@@ -74,7 +74,7 @@ type tagList struct {
 	list list.Model
 	st   *styles
 	t    *locale.Messages
-	lang string // the reader's locale, for the title of the post whose tags these are
+	lang string        // the reader's locale, for the title of the post whose tags these are
 	post *content.Post // whose tags are listed; nil for all the blog's tags
 	from page          // where esc goes back to
 	flt  listFilter
