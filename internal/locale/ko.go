@@ -93,7 +93,7 @@ var ko = Messages{
 	NOfM:          "%[2]d개 중 %[1]d",
 	Copied:        "링크 %d을(를) 클립보드에 복사했습니다(터미널이 OSC 52를 허용하는 경우):",
 	RelatedTitle:  "관련 글",
-	RelatedHint:   "%s를 눌러 열거나, tab 다음 enter",
+	RelatedHint:   "%s 키로 열거나, tab 다음 enter",
 
 	TooSmall:      "창이 너무 작습니다. 최소 %s",
 	TooSmallShort: "너무 작음: %s",
