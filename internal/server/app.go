@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/tui"
 )
@@ -75,13 +76,14 @@ type appSession struct {
 	program *tea.Program
 	cancel  context.CancelFunc
 	once    sync.Once
+	t       *locale.Messages // the reader's language
 }
 
 // end restores the reader's terminal, shows reason (if any) on the main
 // screen, and stops the program. Safe to call more than once.
-func (a *appSession) end(reason string) {
+func (a *appSession) end(reason words) {
 	a.once.Do(func() {
-		a.screen.close(reason)
+		a.screen.close(reason.in(a.t))
 		a.cancel()
 	})
 }
@@ -128,6 +130,7 @@ func (s *Server) runApp(sess ssh.Session) {
 	pty, _, _ := sess.Pty()
 	cols, rows := saneWindow(pty.Window)
 	env := append(sess.Environ(), "TERM="+pty.Term)
+	lang := locale.FromEnv(env)
 
 	stats := statsOf(sess)
 	style := styleFor(env)
@@ -137,7 +140,7 @@ func (s *Server) runApp(sess ssh.Session) {
 	scr.testHook = func() { s.testPanic("screen") }
 	ctx, cancel := context.WithCancel(own.ctx)
 	defer cancel()
-	app := &appSession{sess: own, screen: scr, cancel: cancel}
+	app := &appSession{sess: own, screen: scr, cancel: cancel, t: locale.For(lang)}
 	defer func() { app.end(own.reason()) }()
 	// The app asks for the terminal's background colour in Init; Bubble
 	// Tea's input is off (input.go reads it), so the query goes out with
@@ -146,7 +149,7 @@ func (s *Server) runApp(sess ssh.Session) {
 
 	// A reader who opens the home list at a size someone already had sees
 	// that first frame before their app is even built.
-	home := frameKey{cols, rows, style}
+	home := frameKey{cols, rows, style, locale.Base(lang)}
 	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
 	cached := false
 	if cacheable {
@@ -162,6 +165,7 @@ func (s *Server) runApp(sess ssh.Session) {
 		Width:    cols,
 		Height:   rows,
 		Style:    style,
+		Lang:     lang,
 		Start:    strings.Join(sess.Command(), " "),
 		OnOpen: func(p *content.Post) {
 			s.Metrics.postViewed(p)
@@ -223,7 +227,7 @@ func (s *Server) runApp(sess ssh.Session) {
 		// end restores the reader's terminal; nobody else's session ends.
 		s.Metrics.panicked("app")
 		s.Logger.Error("session panicked", "remote", sess.RemoteAddr().String())
-		own.setReason("Closed: sshblog failed on this screen. Please reconnect.")
+		own.setReason(func(t *locale.Messages) string { return t.ClosedFailed })
 		app.end(own.reason())
 		_ = sess.Exit(1)
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):

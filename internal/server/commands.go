@@ -15,6 +15,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/sanitize"
 )
@@ -22,11 +23,11 @@ import (
 // commandNames are the SSH commands; anything else given with a PTY is a
 // deep link (a slug or tag/NAME).
 var commandNames = map[string]string{
-	"ls":   "ls [--tag TAG] [--json]     the posts, newest first",
-	"tags": "tags [--json]               every tag with its post count",
-	"read": "read SLUG [--width N]       a post rendered for a terminal",
-	"raw":  "raw SLUG                    a post's Markdown source",
-	"help": "help                        this list",
+	"ls":   "ls [--tag TAG] [--json] [--lang L]   the posts, newest first",
+	"tags": "tags [--json]                        every tag with its post count",
+	"read": "read SLUG [--width N] [--lang L]     a post rendered for a terminal",
+	"raw":  "raw SLUG [--lang L]                  a post's Markdown source",
+	"help": "help                                 this list",
 }
 
 var commandOrder = []string{"ls", "tags", "read", "raw", "help"}
@@ -62,6 +63,9 @@ type commandEnv struct {
 	width int // the PTY's width, 0 without a PTY
 	host  string
 	stats *sessionStats
+	// lang is the client's locale (see locale.FromEnv): posts are shown
+	// in their translation into it unless --lang says otherwise.
+	lang string
 }
 
 // runCommand runs the session's command and ends the session with its exit
@@ -69,7 +73,7 @@ type commandEnv struct {
 func (s *Server) runCommand(sess ssh.Session) {
 	pty, _, hasPty := sess.Pty()
 	stats := statsOf(sess)
-	env := commandEnv{out: sess, pty: hasPty, host: s.hostHint(sess), stats: stats}
+	env := commandEnv{out: sess, pty: hasPty, host: s.hostHint(sess), stats: stats, lang: locale.FromEnv(sess.Environ())}
 	// A command reads nothing: take what the client sends anyway, so it
 	// does not pile up in the channel's buffer (up to 2 MB).
 	go func() {
@@ -149,18 +153,26 @@ type postJSON struct {
 	Description    string    `json:"description"`
 	Words          int       `json:"words"`
 	ReadingMinutes int       `json:"reading_minutes"`
+	// For a post with translations: the language shown, and all of them
+	// in the order of Post.Translations.
+	Lang      string   `json:"lang,omitempty"`
+	Languages []string `json:"languages,omitempty"`
 }
 
 func (s *Server) cmdLs(env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("ls", flag.ContinueOnError)
 	tag := fs.String("tag", "", "only posts with this tag")
 	asJSON := fs.Bool("json", false, "print JSON")
+	lang := langFlag(fs, env)
 	rest, err := parseArgs(fs, env.host, args)
 	if err != nil {
 		return err
 	}
 	if len(rest) > 0 {
 		return usage("ls: unexpected argument %q: try 'ssh %s help'", shown(rest[0]), env.host)
+	}
+	if err := s.checkLang(fs.Name(), *lang, env); err != nil {
+		return err
 	}
 	posts := s.Blog.Posts()
 	if *tag != "" {
@@ -171,10 +183,17 @@ func (s *Server) cmdLs(env commandEnv, args []string) error {
 	}
 	if *asJSON {
 		out := make([]postJSON, 0, len(posts))
-		for _, p := range posts {
+		for _, base := range posts {
+			p := base.In(*lang)
 			j := postJSON{
-				Slug: p.Slug, Title: p.Title, Date: p.Date, Tags: p.Tags,
+				Slug: base.Slug, Title: p.Title, Date: p.Date, Tags: p.Tags,
 				Description: p.Description, Words: p.Words, ReadingMinutes: p.ReadingMinutes(),
+			}
+			if ts := base.Translations(); len(ts) > 1 {
+				j.Lang = p.Lang
+				for _, t := range ts {
+					j.Languages = append(j.Languages, t.Lang)
+				}
 			}
 			if j.Tags == nil {
 				j.Tags = []string{}
@@ -189,7 +208,7 @@ func (s *Server) cmdLs(env commandEnv, args []string) error {
 	}
 	rows := make([][]string, 0, len(posts))
 	for _, p := range posts {
-		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, p.Title, strings.Join(p.Tags, ", ")})
+		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, p.In(*lang).Title, strings.Join(p.In(*lang).Tags, ", ")})
 	}
 	return writeTable(env, rows)
 }
@@ -237,8 +256,12 @@ func (s *Server) postArg(env commandEnv, cmd string, rest []string) (*content.Po
 func (s *Server) cmdRead(env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("read", flag.ContinueOnError)
 	width := fs.Int("width", 0, "columns to wrap at when there is no terminal")
+	lang := langFlag(fs, env)
 	rest, err := parseArgs(fs, env.host, args)
 	if err != nil {
+		return err
+	}
+	if err := s.checkLang(fs.Name(), *lang, env); err != nil {
 		return err
 	}
 	if *width < 0 || *width > maxReadWidth {
@@ -261,12 +284,13 @@ func (s *Server) cmdRead(env commandEnv, args []string) error {
 	}
 	s.Metrics.postViewed(p)
 	env.stats.viewed.Add(1)
-	text, err := s.Renderer.Render(p, w, style)
+	doc := p.In(*lang)
+	text, err := s.Renderer.Render(doc, w, style)
 	if err != nil {
-		s.Logger.Error("rendering failed", "post", p.Path, "err", err)
+		s.Logger.Error("rendering failed", "post", doc.Path, "err", err)
 		return failure("cannot render %q right now", p.Slug)
 	}
-	_, err = io.WriteString(env.out, postText(p, text, !env.pty)+"\n")
+	_, err = io.WriteString(env.out, postText(doc, text, !env.pty)+"\n")
 	return err
 }
 
@@ -294,14 +318,19 @@ const maxReadWidth = 500
 
 func (s *Server) cmdRaw(env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("raw", flag.ContinueOnError)
+	lang := langFlag(fs, env)
 	rest, err := parseArgs(fs, env.host, args)
 	if err != nil {
+		return err
+	}
+	if err := s.checkLang(fs.Name(), *lang, env); err != nil {
 		return err
 	}
 	p, err := s.postArg(env, "raw", rest)
 	if err != nil {
 		return err
 	}
+	p = p.In(*lang)
 	_, err = io.WriteString(env.out, p.Source)
 	if err == nil && !strings.HasSuffix(p.Source, "\n") {
 		_, err = io.WriteString(env.out, "\n")
@@ -372,4 +401,35 @@ func alignColumns(rows [][]string) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// langFlag is --lang: the language to show posts in, the client's locale
+// by default.
+func langFlag(fs *flag.FlagSet, env commandEnv) *string {
+	return fs.String("lang", env.lang, "the language to show posts in")
+}
+
+// checkLang refuses a --lang that is no language code, or names a
+// language the site does not have (when its config lists them); the
+// client's own locale is never refused, posts then show in the site's
+// default language.
+func (s *Server) checkLang(cmd, lang string, env commandEnv) error {
+	if lang == env.lang {
+		return nil
+	}
+	if locale.FromEnv([]string{"LANG=" + lang}) != lang || locale.Base(lang) == "" {
+		return failure("%s: --lang %q: give a language code such as en or ko", cmd, shown(lang))
+	}
+	langs := s.Blog.Site().Languages
+	if len(langs) == 0 {
+		return nil
+	}
+	codes := make([]string, 0, len(langs))
+	for _, l := range langs {
+		if locale.Base(l.Code) == locale.Base(lang) {
+			return nil
+		}
+		codes = append(codes, l.Code)
+	}
+	return failure("%s: --lang %q: this blog is in %s", cmd, shown(lang), strings.Join(codes, ", "))
 }

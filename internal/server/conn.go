@@ -10,6 +10,8 @@ import (
 	"charm.land/ssh"
 	gossh "golang.org/x/crypto/ssh"
 	"golang.org/x/time/rate"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // connState is what the server keeps per connection: its slot in the
@@ -151,16 +153,18 @@ func (c *connState) check() {
 	}
 	now := time.Now()
 	idle := c.srv.Limits.IdleTimeout
-	reason := ""
+	var reason words
 	switch {
 	case !now.Before(c.ends):
-		reason = fmt.Sprintf("Closed: a session lasts at most %s.", roundDuration(c.srv.Limits.MaxSessionTime))
+		reason = func(t *locale.Messages) string {
+			return fmt.Sprintf(t.ClosedSessionTime, roundDuration(t, c.srv.Limits.MaxSessionTime))
+		}
 	case idle > 0 && c.writing.Load() != 0 && now.Sub(time.Unix(0, c.writing.Load())) >= idle:
-		reason = "Closed: the terminal stopped reading."
+		reason = func(t *locale.Messages) string { return t.ClosedNotReading }
 	case idle > 0 && now.Sub(time.Unix(0, c.lastIO.Load())) >= idle:
-		reason = fmt.Sprintf("Closed after %s without a key.", roundDuration(idle))
+		reason = func(t *locale.Messages) string { return fmt.Sprintf(t.ClosedIdle, roundDuration(t, idle)) }
 	}
-	if reason == "" {
+	if reason == nil {
 		c.mu.Lock()
 		if !c.closed.Load() {
 			c.timer.Reset(c.nextCheck(now))
@@ -168,7 +172,7 @@ func (c *connState) check() {
 		c.mu.Unlock()
 		return
 	}
-	c.srv.Logger.Debug("closing connection", "remote", c.RemoteAddr().String(), "reason", reason)
+	c.srv.Logger.Debug("closing connection", "remote", c.RemoteAddr().String(), "reason", reason.in(locale.English()))
 	c.endApps(reason)
 	// Let the sessions send their exit status, so the reader's ssh exits
 	// cleanly rather than with "closed by remote host".
@@ -180,7 +184,7 @@ func (c *connState) check() {
 
 // endApps ends every app session on the connection with a reason, each
 // restoring its reader's terminal first (bounded by a short write timeout).
-func (c *connState) endApps(reason string) {
+func (c *connState) endApps(reason words) {
 	c.mu.Lock()
 	apps := make([]*appSession, 0, len(c.apps))
 	for a := range c.apps {
@@ -193,7 +197,7 @@ func (c *connState) endApps(reason string) {
 // endAll ends apps with a reason, in parallel, waiting at most
 // endFlushTimeout: a terminal that does not read cannot hold anyone up,
 // since the caller closes its connection next.
-func endAll(s *Server, apps []*appSession, reason string) {
+func endAll(s *Server, apps []*appSession, reason words) {
 	done := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, a := range apps {
@@ -241,23 +245,4 @@ func (s *Server) globalRequestHandler(ctx ssh.Context, _ *ssh.Server, req *gossh
 		_ = st.Close()
 	}
 	return false, nil
-}
-
-// roundDuration says a limit the way a reader reads it: "30 minutes".
-func roundDuration(d time.Duration) string {
-	plural := func(n time.Duration, unit string) string {
-		if n == 1 {
-			return "1 " + unit
-		}
-		return fmt.Sprintf("%d %ss", n, unit)
-	}
-	switch {
-	case d >= time.Hour && d%time.Hour == 0:
-		return plural(d/time.Hour, "hour")
-	case d >= time.Minute && d%time.Minute == 0:
-		return plural(d/time.Minute, "minute")
-	case d >= time.Second && d%time.Second == 0:
-		return plural(d/time.Second, "second")
-	}
-	return d.String()
 }

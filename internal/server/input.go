@@ -11,6 +11,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	uv "github.com/charmbracelet/ultraviolet"
 	"golang.org/x/time/rate"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // The app's input is read and decoded here, not by Bubble Tea, for three
@@ -89,7 +91,7 @@ func (p *inputPump) read() {
 				// Nobody types this much: the session costs the server
 				// the decryption of all of it, so it ends.
 				p.mu.Unlock()
-				p.sess.setReason("Closed: more input than anyone can type.")
+				p.sess.setReason(func(t *locale.Messages) string { return t.ClosedInput })
 				p.sess.cancel()
 				return
 			}

@@ -12,6 +12,7 @@ import (
 	"charm.land/ssh"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/sanitize"
 )
@@ -100,15 +101,17 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 	term := &plainTerm{sess: sess, pty: hasPty}
 	stats := statsOf(sess)
 	posts := s.Blog.Posts()
+	lang := locale.FromEnv(sess.Environ())
+	t := locale.For(lang)
 	list := func() {
 		rows := make([][]string, 0, len(posts))
 		for i, p := range posts {
-			rows = append(rows, []string{strconv.Itoa(i+1) + ".", p.Date.Format(time.DateOnly), p.Slug, p.Title})
+			rows = append(rows, []string{strconv.Itoa(i+1) + ".", p.Date.Format(time.DateOnly), p.Slug, p.In(lang).Title})
 		}
-		term.print("%s: %d posts\n\n%s\n", s.Blog.Name, len(posts), alignColumns(rows))
+		term.print("%s: %s\n\n%s\n", s.Blog.Name, t.Posts.N(len(posts)), alignColumns(rows))
 	}
 	prompt := func() {
-		msg := "Read which post? A number or a slug; enter lists them again, q quits: "
+		msg := t.PlainPrompt
 		if hasPty {
 			term.print("%s", msg)
 			return
@@ -121,12 +124,12 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 		list()
 	} else {
 		s.Metrics.commandRun("ls")
-		env := commandEnv{out: sess, host: host, stats: stats}
+		env := commandEnv{out: sess, host: host, stats: stats, lang: lang}
 		if err := s.cmdLs(env, nil); err != nil {
 			_ = sess.Exit(1)
 			return
 		}
-		fmt.Fprintf(sess.Stderr(), "To read in the app: ssh -t %s  (commands: ssh %s help)\n", host, host)
+		fmt.Fprintf(sess.Stderr(), t.PlainAppHint+"\n", host, host)
 	}
 	// A deep link (ssh -t HOST SLUG) opens its post first.
 	pending := strings.Join(sess.Command(), " ")
@@ -158,7 +161,7 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 			}
 		}
 		if post == nil {
-			term.print("No post %q: type a number from 1 to %d, or a slug.\n", sanitize.Line(clipBytes(line, 80)), len(posts))
+			term.print(t.PlainNoPost+"\n", sanitize.Line(clipBytes(line, 80)), len(posts))
 			continue
 		}
 		s.Metrics.postViewed(post)
@@ -167,11 +170,12 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 		if own, ok := sess.(*session); ok {
 			ctx = own.ctx
 		}
-		text, err := s.Renderer.RenderContext(ctx, post, min(width, maxReadWidth), render.NoColor)
+		doc := post.In(lang)
+		text, err := s.Renderer.RenderContext(ctx, doc, min(width, maxReadWidth), render.NoColor)
 		if err != nil {
-			term.print("Cannot show %q right now.\n", post.Slug)
+			term.print(t.PlainCannotShow+"\n", post.Slug)
 			continue
 		}
-		term.print("\n%s\n\n", postText(post, text, true))
+		term.print("\n%s\n\n", postText(doc, text, true))
 	}
 }

@@ -290,11 +290,12 @@ func (h *appHost) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 // View is empty: Bubble Tea's renderer is off, the screen draws.
 func (h *appHost) View() tea.View { return tea.View{} }
 
-// frameKey identifies a home screen: every new reader with the same window
-// and style sees the same first frame (colours are converted per session).
+// frameKey identifies a home screen: every new reader with the same window,
+// style and language sees the same first frame (colours are converted per session).
 type frameKey struct {
 	cols, rows int
 	style      render.Style
+	lang       string // the reader's language: the words and the posts' translations
 }
 
 // frameCache keeps the home screen's first frame for the most recent

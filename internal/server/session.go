@@ -55,7 +55,7 @@ type session struct {
 	// endReason, when set before the app ends, is the line the reader sees
 	// on their main screen after the app is gone.
 	mu        sync.Mutex
-	endReason string
+	endReason words
 }
 
 // Limits on what one session's requests may store or cost. They are far
@@ -301,15 +301,15 @@ func (sess *session) closeChannel() {
 }
 
 // setReason sets the line the reader sees after the app is gone.
-func (sess *session) setReason(r string) {
+func (sess *session) setReason(r words) {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
-	if sess.endReason == "" {
+	if sess.endReason == nil {
 		sess.endReason = r
 	}
 }
 
-func (sess *session) reason() string {
+func (sess *session) reason() words {
 	sess.mu.Lock()
 	defer sess.mu.Unlock()
 	return sess.endReason

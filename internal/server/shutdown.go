@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/tui"
 )
 
@@ -19,17 +20,17 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return err
 	}
 	s.draining.Store(true) // /readyz answers 503 before the listener closes
-	notice := "This server is restarting: please reconnect in a moment."
+	notice := restartReason
 	if deadline, ok := ctx.Deadline(); ok {
-		notice = fmt.Sprintf("This server is restarting: this session ends in %s. Reconnect in a moment.",
-			time.Until(deadline).Round(time.Second))
+		left := time.Until(deadline).Round(time.Second)
+		notice = func(t *locale.Messages) string { return fmt.Sprintf(t.RestartingIn, left) }
 	}
 	for _, a := range s.apps.list() {
 		// Send waits for the app's event loop; one busy app must not hold
 		// up the others, and Send gives up once the app has ended.
 		go func() {
 			defer s.recoverPanic("shutdown notice", a.sess.remote(), nil)
-			a.program.Send(tui.NoticeMsg(notice))
+			a.program.Send(tui.NoticeMsg(notice(a.t)))
 		}()
 	}
 
@@ -43,17 +44,19 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	if s.waitSessions(ctx) {
 		return nil
 	}
-	s.EndSessions(restartReason)
+	s.endSessions(restartReason)
 	return ctx.Err()
 }
 
-const restartReason = "This server is restarting: please reconnect in a moment."
+func restartReason(t *locale.Messages) string { return t.Restarting }
 
 // EndSessions ends every app session at once, each reader's terminal
 // restored and told reason, and waits (at most a second or two) for the
 // sessions to be gone. For a second signal, which cannot wait out the
 // grace period.
-func (s *Server) EndSessions(reason string) {
+func (s *Server) EndSessions(reason string) { s.endSessions(literal(reason)) }
+
+func (s *Server) endSessions(reason words) {
 	if err := s.init(); err != nil {
 		return
 	}

@@ -4,6 +4,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/viewport"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // globalKeyMap holds the bindings that work on every screen.
@@ -13,21 +15,21 @@ type globalKeyMap struct {
 	ForceQuit key.Binding
 }
 
-func newGlobalKeyMap() globalKeyMap {
+func newGlobalKeyMap(t *locale.Messages) globalKeyMap {
 	return globalKeyMap{
-		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
-		Theme:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
-		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.KeyMore)),
+		Theme:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", t.KeyTheme)),
+		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", t.KeyQuit)),
 	}
 }
 
 // helpBinding is the "?" binding as the help bar shows it: "more" while
 // the short bar is shown, "close help" while the full help is.
-func helpBinding(full bool) key.Binding {
+func helpBinding(full bool, t *locale.Messages) key.Binding {
 	if full {
-		return key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "close help"))
+		return key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.KeyCloseHelp))
 	}
-	return key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more"))
+	return key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.KeyMore))
 }
 
 // listKeyMap holds the post list's own bindings. Moving and filtering are
@@ -39,27 +41,29 @@ type listKeyMap struct {
 	Quit     key.Binding
 }
 
-func newListKeyMap() listKeyMap {
+func newListKeyMap(t *locale.Messages) listKeyMap {
 	return listKeyMap{
-		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read")),
-		Tags:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tags")),
-		AllPosts: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "all posts")),
-		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "quit")),
+		Open:     key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyRead)),
+		Tags:     key.NewBinding(key.WithKeys("t"), key.WithHelp("t", t.KeyTags)),
+		AllPosts: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.KeyAllPosts)),
+		Quit:     key.NewBinding(key.WithKeys("q"), key.WithHelp("q", t.KeyQuit)),
 	}
 }
 
 // bubblesListKeyMap is the bubbles list's keymap minus what the app handles
 // itself: quitting and the help toggle.
-func bubblesListKeyMap() list.KeyMap {
+func bubblesListKeyMap(t *locale.Messages) list.KeyMap {
 	k := list.DefaultKeyMap()
-	k.CursorUp.SetHelp("↑/k", "up")
-	k.CursorDown.SetHelp("↓/j", "down")
-	k.PrevPage.SetHelp("←/pgup", "prev page")
-	k.NextPage.SetHelp("→/pgdn", "next page")
-	k.GoToStart.SetHelp("g/home", "first")
-	k.GoToEnd.SetHelp("G/end", "last")
-	k.ClearFilter.SetHelp("esc", "clear filter")
-	k.AcceptWhileFiltering.SetHelp("enter", "done")
+	k.CursorUp.SetHelp("↑/k", t.KeyUp)
+	k.CursorDown.SetHelp("↓/j", t.KeyDown)
+	k.PrevPage.SetHelp("←/pgup", t.KeyPrevPage)
+	k.NextPage.SetHelp("→/pgdn", t.KeyNextPage)
+	k.GoToStart.SetHelp("g/home", t.KeyFirst)
+	k.GoToEnd.SetHelp("G/end", t.KeyLast)
+	k.Filter.SetHelp("/", t.KeyFilter)
+	k.ClearFilter.SetHelp("esc", t.KeyClearFilter)
+	k.CancelWhileFiltering.SetHelp("esc", t.KeyCancel)
+	k.AcceptWhileFiltering.SetHelp("enter", t.KeyDone)
 	k.Quit.Unbind()
 	k.ForceQuit.Unbind()
 	k.ShowFullHelp.Unbind()
@@ -98,35 +102,39 @@ type readerKeyMap struct {
 	RelatedPrev key.Binding
 	RelatedOpen key.Binding
 	RelatedPick key.Binding // 1, 2, 3: open that one
+
+	Language key.Binding // the post's next translation
 }
 
-func newReaderKeyMap() readerKeyMap {
+func newReaderKeyMap(t *locale.Messages) readerKeyMap {
 	return readerKeyMap{
-		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageDown:     key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("space", "page")),
-		PageUp:       key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("b/pgup", "page up")),
-		HalfPageDown: key.NewBinding(key.WithKeys("d", "ctrl+d"), key.WithHelp("d", "½ page down")),
-		HalfPageUp:   key.NewBinding(key.WithKeys("u", "ctrl+u"), key.WithHelp("u", "½ page up")),
-		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
-		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next")),
-		Prev:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "prev")),
-		Tags:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "tags")),
-		Back:         key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
+		Up:           key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", t.KeyUp)),
+		Down:         key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", t.KeyDown)),
+		PageDown:     key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("space", t.KeyPage)),
+		PageUp:       key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("b/pgup", t.KeyPageUp)),
+		HalfPageDown: key.NewBinding(key.WithKeys("d", "ctrl+d"), key.WithHelp("d", t.KeyHalfPageDown)),
+		HalfPageUp:   key.NewBinding(key.WithKeys("u", "ctrl+u"), key.WithHelp("u", t.KeyHalfPageUp)),
+		Top:          key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", t.KeyTop)),
+		Bottom:       key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", t.KeyBottom)),
+		Next:         key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.KeyNext)),
+		Prev:         key.NewBinding(key.WithKeys("p"), key.WithHelp("p", t.KeyPrev)),
+		Tags:         key.NewBinding(key.WithKeys("t"), key.WithHelp("t", t.KeyTags)),
+		Back:         key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", t.KeyBack)),
 
-		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "search")),
-		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next match")),
-		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "prev match")),
-		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear search")),
+		Search:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", t.KeySearch)),
+		NextMatch:   key.NewBinding(key.WithKeys("n"), key.WithHelp("n", t.KeyNextMatch)),
+		PrevMatch:   key.NewBinding(key.WithKeys("N"), key.WithHelp("N", t.KeyPrevMatch)),
+		ClearSearch: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.KeyClearSearch)),
 
-		Links:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "links")),
-		Contents: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "contents")),
+		Links:    key.NewBinding(key.WithKeys("l"), key.WithHelp("l", t.KeyLinks)),
+		Contents: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", t.KeyContents)),
 
-		RelatedNext: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", "choose related")),
-		RelatedPrev: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", "choose previous")),
-		RelatedOpen: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "open related")),
-		RelatedPick: key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", "open related")),
+		RelatedNext: key.NewBinding(key.WithKeys("tab", "right"), key.WithHelp("tab/→", t.KeyChooseRelated)),
+		RelatedPrev: key.NewBinding(key.WithKeys("shift+tab", "left"), key.WithHelp("⇧tab/←", t.KeyChoosePrevious)),
+		RelatedOpen: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyOpenRel)),
+		RelatedPick: key.NewBinding(key.WithKeys("1", "2", "3"), key.WithHelp("1-3", t.KeyOpenRel)),
+
+		Language: key.NewBinding(key.WithKeys("L"), key.WithHelp("L", t.KeyLanguage)),
 	}
 }
 
@@ -137,10 +145,10 @@ type searchKeyMap struct {
 	Cancel key.Binding
 }
 
-func newSearchKeyMap() searchKeyMap {
+func newSearchKeyMap(t *locale.Messages) searchKeyMap {
 	return searchKeyMap{
-		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "done")),
-		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Accept: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyDone)),
+		Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", t.KeyCancel)),
 	}
 }
 
@@ -153,13 +161,13 @@ type pickerKeyMap struct {
 	Close  key.Binding
 }
 
-func newPickerKeyMap() pickerKeyMap {
+func newPickerKeyMap(t *locale.Messages) pickerKeyMap {
 	return pickerKeyMap{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "choose")),
-		Pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", "choose")),
-		Close:  key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
+		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", t.KeyUp)),
+		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", t.KeyDown)),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyChoose)),
+		Pick:   key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8", "9"), key.WithHelp("1-9", t.KeyChoose)),
+		Close:  key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", t.KeyBack)),
 	}
 }
 
@@ -183,9 +191,9 @@ type tagsKeyMap struct {
 	Back   key.Binding
 }
 
-func newTagsKeyMap() tagsKeyMap {
+func newTagsKeyMap(t *locale.Messages) tagsKeyMap {
 	return tagsKeyMap{
-		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "show posts")),
-		Back:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", "back")),
+		Choose: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", t.KeyShowPosts)),
+		Back:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", t.KeyBack)),
 	}
 }

@@ -1,7 +1,6 @@
 package tui
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -87,12 +86,4 @@ func spread(left, right string, width int) string {
 	left = truncate(left, width-rw-1)
 	gap := width - ansi.StringWidth(left) - rw
 	return left + strings.Repeat(" ", max(1, gap)) + right
-}
-
-// plural is "1 post", "2 posts".
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

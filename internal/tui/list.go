@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // dateLayout is how dates are shown everywhere.
@@ -21,19 +23,22 @@ const dateLayout = "2006-01-02"
 // title, tags and description, one per line (wordFilter matches the first
 // line, the title, more loosely), so that "/" finds a post by any of them.
 type postItem struct {
-	post   *content.Post
+	post   *content.Post // the post, as the blog lists it
+	doc    *content.Post // what the row shows: its translation in the reader's language
 	filter string
 	// Rune offset of the description inside filter (the title is at 0), to
 	// underline the characters the filter matched.
 	descStart int
 }
 
-func newPostItem(p *content.Post) postItem {
-	tags := strings.Join(p.Tags, " ")
+func newPostItem(p *content.Post, lang string) postItem {
+	doc := p.In(lang)
+	tags := strings.Join(doc.Tags, " ")
 	return postItem{
 		post:      p,
-		filter:    p.Title + "\n" + tags + "\n" + p.Description,
-		descStart: utf8.RuneCountInString(p.Title + "\n" + tags + "\n"),
+		doc:       doc,
+		filter:    doc.Title + "\n" + tags + "\n" + doc.Description,
+		descStart: utf8.RuneCountInString(doc.Title + "\n" + tags + "\n"),
 	}
 }
 
@@ -57,7 +62,7 @@ func (d postDelegate) Render(w io.Writer, m list.Model, index int, item list.Ite
 		return
 	}
 	st := d.st
-	p := it.post
+	p := it.doc
 	width := m.Width()
 	textWidth := max(0, width-2) // the bar or two spaces come first
 
@@ -119,6 +124,8 @@ type postList struct {
 	keys listKeyMap
 	list list.Model
 	st   *styles
+	t    *locale.Messages
+	lang string // the reader's locale: rows show posts in its translation
 	blog *content.Blog
 	tag  string // "" means every post
 	flt  listFilter
@@ -126,17 +133,17 @@ type postList struct {
 	width, height int
 }
 
-func newPostList(blog *content.Blog, st *styles, d *dates) postList {
+func newPostList(blog *content.Blog, st *styles, d *dates, t *locale.Messages, lang string) postList {
 	l := list.New(nil, postDelegate{st: st, dates: d}, 0, 0)
 	l.SetShowTitle(false)
 	l.SetShowFilter(false) // drawn by postList, under its header
 	l.SetShowStatusBar(false)
 	l.SetShowHelp(false)
 	l.SetStatusBarItemName("post", "posts")
-	l.KeyMap = bubblesListKeyMap()
+	l.KeyMap = bubblesListKeyMap(t)
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
-	pl := postList{keys: newListKeyMap(), list: l, st: st, blog: blog}
+	pl := postList{keys: newListKeyMap(t), list: l, st: st, t: t, lang: lang, blog: blog}
 	pl.flt.setup(&pl.list, filterPosts)
 	pl.applyStyles()
 	pl.setTag("", nil)
@@ -175,7 +182,7 @@ func (l *postList) setTag(tag string, keep *content.Post) tea.Cmd {
 	}
 	items := make([]list.Item, len(posts))
 	for i, p := range posts {
-		items[i] = newPostItem(p)
+		items[i] = newPostItem(p, l.lang)
 	}
 	cmd := l.list.SetItems(items)
 	l.flt.reset()
@@ -274,12 +281,12 @@ func updateList(l *list.Model, f *listFilter, msg tea.Msg) tea.Cmd {
 func (l *postList) counts() string {
 	total := len(l.list.Items())
 	shown := len(l.list.VisibleItems())
-	s := plural(total, "post", "posts")
+	s := l.t.Posts.N(total)
 	if l.list.FilterState() != list.Unfiltered && l.list.FilterValue() != "" {
-		s = matchCount(shown, l.flt.stale(&l.list)) + " of " + s
+		s = fmt.Sprintf(l.t.CountOf, matchCount(shown, l.flt.stale(&l.list)), s)
 	}
 	if l.tag != "" {
-		s = "tag: " + l.tag + " · " + s
+		s = fmt.Sprintf(l.t.TagPrefix, l.tag) + " · " + s
 	}
 	return s
 }
@@ -304,7 +311,7 @@ func (l *postList) view(blogName, notice string) string {
 	if sub == "" && notice != "" {
 		sub = st.notice.Render(notice)
 	}
-	body := listBody(&l.list, st, l.flt.stale(&l.list), "No posts yet.", "No post matches")
+	body := listBody(&l.list, st, l.flt.stale(&l.list), l.t.Filtering, l.t.NoPosts, l.t.NoPostMatches)
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), l.width, l.height)
@@ -325,14 +332,14 @@ func filterLine(l *list.Model, st *styles) string {
 // listBody is the list, or a line saying why there is nothing to show:
 // stale is a huge list whose matches for the query typed are still being
 // worked out, and shows none rather than those of another query.
-func listBody(l *list.Model, st *styles, stale bool, empty, noMatch string) string {
+func listBody(l *list.Model, st *styles, stale bool, filtering, empty, noMatch string) string {
 	switch {
 	case len(l.Items()) == 0:
 		return st.muted.Render(empty)
 	case stale:
-		return st.muted.Render("Filtering…")
+		return st.muted.Render(filtering)
 	case len(l.VisibleItems()) == 0 && l.FilterValue() != "":
-		return st.muted.Render(noMatch + " “" + l.FilterValue() + "”.")
+		return st.muted.Render(fmt.Sprintf(noMatch, l.FilterValue()))
 	}
 	return l.View()
 }

@@ -4,6 +4,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/sanitize"
 )
@@ -36,6 +38,11 @@ type Options struct {
 	// OnOpen, when set, is called each time the reader opens a post (for
 	// view counts). It runs in Update, so it must be quick.
 	OnOpen func(*content.Post)
+	// Lang is the reader's locale as their client sent it ("ko_KR.UTF-8",
+	// see locale.FromEnv): the interface speaks its language when there
+	// is a catalogue for it, English otherwise, and posts show in their
+	// translation into it, else in the site's default language.
+	Lang string
 }
 
 type page int
@@ -50,6 +57,8 @@ const (
 type Model struct {
 	blog     *content.Blog
 	renderer *render.Renderer
+	lang     string           // Options.Lang
+	t        *locale.Messages // the interface's words, in lang
 
 	width, height int
 	style         render.Style // the glamour style posts are rendered in
@@ -107,12 +116,15 @@ func New(opts Options) *Model {
 	if style != render.Light && style != render.NoColor {
 		style = render.Dark
 	}
+	t := locale.For(opts.Lang)
 	m := &Model{
 		blog:      blog,
 		renderer:  r,
+		lang:      opts.Lang,
+		t:         t,
 		style:     style,
 		noColor:   style == render.NoColor,
-		keys:      newGlobalKeyMap(),
+		keys:      newGlobalKeyMap(t),
 		paneKeys:  newHelpPaneKeys(),
 		help:      help.New(),
 		bgTimeout: backgroundTimeout,
@@ -123,9 +135,9 @@ func New(opts Options) *Model {
 	st := newStyles(style != render.Light, m.noColor)
 	m.st = &st
 	m.help.Styles = st.help
-	m.list = newPostList(blog, m.st, m.dates)
-	m.reader = newReader(r, m.st, m.dates, style)
-	m.tags = newTagList(m.st)
+	m.list = newPostList(blog, m.st, m.dates, t, opts.Lang)
+	m.reader = newReader(r, m.st, m.dates, style, t, opts.Lang)
+	m.tags = newTagList(m.st, t, opts.Lang)
 	m.width, m.height = sanitizeSize(opts.Width, opts.Height)
 	m.layout()
 	m.onOpen = opts.OnOpen
@@ -166,14 +178,14 @@ func (m *Model) start(link string) tea.Cmd {
 			m.list.updateKeys()
 			return nil
 		}
-		m.notice = "No tag named “" + name + "”."
+		m.notice = fmt.Sprintf(m.t.NoTagNamed, name)
 		return nil
 	}
 	if p, ok := m.blog.Post(link); ok {
 		m.list.selectPost(p)
 		return m.openPost(p)
 	}
-	m.notice = "No post named “" + link + "”."
+	m.notice = fmt.Sprintf(m.t.NoPostNamed, link)
 	return nil
 }
 
@@ -418,6 +430,8 @@ func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.list.selectPost(p)
 		return m.openPost(p)
+	case key.Matches(msg, r.keys.Language):
+		return m.nextTranslation()
 	case key.Matches(msg, r.keys.Tags):
 		var tags []content.Tag
 		for _, name := range r.post.Tags {
@@ -497,9 +511,10 @@ func (m *Model) prefetchNext() tea.Cmd {
 	if next == nil {
 		return nil
 	}
+	doc := next.In(m.lang)
 	k := m.reader.want()
-	k.slug = next.Slug
-	return prefetchCmd(m.renderer, next, k)
+	k.slug, k.lang = doc.Slug, doc.Lang
+	return prefetchCmd(m.renderer, doc, k)
 }
 
 func (m *Model) setPage(s page) tea.Cmd {
@@ -529,7 +544,7 @@ func (m *Model) cycleTheme() tea.Cmd {
 	m.themeChosen = true
 	next := nextStyle(m.style)
 	cmd := m.setStyle(next)
-	return tea.Batch(cmd, m.setStatus("Theme: "+next.String()+" · T changes it"))
+	return tea.Batch(cmd, m.setStatus(fmt.Sprintf(m.t.ThemeStatus, m.themeName(next))))
 }
 
 // setStatus shows s in place of the help bar for statusTime.
@@ -592,7 +607,7 @@ func (m *Model) helpView() string {
 	g := gutter(m.width)
 	inner := max(0, m.width-2*g)
 	keys := m.activeKeys()
-	toggle := helpBinding(m.showHelp)
+	toggle := helpBinding(m.showHelp, m.t)
 	if m.helpPane() {
 		return indent(m.helpPaneBar(inner), g)
 	}
@@ -722,10 +737,10 @@ func (m *Model) View() tea.View {
 	switch m.page {
 	case pageReader:
 		body = m.reader.view(m.blog.Name)
-		title = m.reader.post.Title + " · " + m.blog.Name
+		title = m.reader.doc.Title + " · " + m.blog.Name
 	case pageTags:
 		body = m.tags.view(m.blog.Name)
-		title = "tags · " + m.blog.Name
+		title = m.t.TagsScreen + " · " + m.blog.Name
 	default:
 		body = m.list.view(m.blog.Name, m.notice)
 		title = m.blog.Name

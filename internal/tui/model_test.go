@@ -199,24 +199,27 @@ func TestViewFitsEverySize(t *testing.T) {
 		{"tags filter", []string{"/", "e"}},
 		{"notice", nil},
 	}
-	for _, size := range sizes {
-		w, h := size[0], size[1]
-		t.Run(fmt.Sprintf("%dx%d", w, h), func(t *testing.T) {
-			d := newDriver(t, Options{Blog: blog, Renderer: renderer, Width: w, Height: h})
-			for _, step := range steps {
-				if step.name == "notice" {
-					d.send(NoticeMsg("This server is restarting: this session ends in 30s."))
+	// Korean too: its help and headers are double-width text.
+	for _, lang := range []string{"", "ko_KR.UTF-8"} {
+		for _, size := range sizes {
+			w, h := size[0], size[1]
+			t.Run(fmt.Sprintf("%s%dx%d", lang, w, h), func(t *testing.T) {
+				d := newDriver(t, Options{Blog: blog, Renderer: renderer, Width: w, Height: h, Lang: lang})
+				for _, step := range steps {
+					if step.name == "notice" {
+						d.send(NoticeMsg("This server is restarting: this session ends in 30s."))
+					}
+					d.keys(step.keys...)
+					checkFits(t, step.name, d.view(), w, h)
 				}
-				d.keys(step.keys...)
-				checkFits(t, step.name, d.view(), w, h)
-			}
-			// Resizing in the middle of reading reflows to the new size.
-			d.keys("esc", "esc", "esc", "enter")
-			for _, to := range [][2]int{{w + 7, h + 3}, {max(1, w/2), max(1, h/2)}, {w, h}} {
-				d.send(tea.WindowSizeMsg{Width: to[0], Height: to[1]})
-				checkFits(t, fmt.Sprintf("resized to %dx%d", to[0], to[1]), d.view(), to[0], to[1])
-			}
-		})
+				// Resizing in the middle of reading reflows to the new size.
+				d.keys("esc", "esc", "esc", "enter")
+				for _, to := range [][2]int{{w + 7, h + 3}, {max(1, w/2), max(1, h/2)}, {w, h}} {
+					d.send(tea.WindowSizeMsg{Width: to[0], Height: to[1]})
+					checkFits(t, fmt.Sprintf("resized to %dx%d", to[0], to[1]), d.view(), to[0], to[1])
+				}
+			})
+		}
 	}
 }
 

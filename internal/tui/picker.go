@@ -1,12 +1,15 @@
 package tui
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 type pickerKind int
@@ -30,6 +33,7 @@ type picker struct {
 	kind   pickerKind
 	keys   pickerKeyMap
 	st     *styles
+	t      *locale.Messages
 	items  []pickItem
 	cursor int
 	offset int // first item shown
@@ -40,12 +44,12 @@ type picker struct {
 	copiedNum int
 }
 
-func newPicker(kind pickerKind, st *styles, items []pickItem) *picker {
-	p := &picker{kind: kind, keys: newPickerKeyMap(), st: st, items: items}
+func newPicker(kind pickerKind, st *styles, t *locale.Messages, items []pickItem) *picker {
+	p := &picker{kind: kind, keys: newPickerKeyMap(t), st: st, t: t, items: items}
 	if kind == pickLinks {
-		p.keys.Choose.SetHelp("enter", "copy")
+		p.keys.Choose.SetHelp("enter", t.KeyCopy)
 	} else {
-		p.keys.Choose.SetHelp("enter", "go to")
+		p.keys.Choose.SetHelp("enter", t.KeyGoTo)
 	}
 	n := min(9, len(items))
 	keys := make([]string, n)
@@ -53,7 +57,7 @@ func newPicker(kind pickerKind, st *styles, items []pickItem) *picker {
 		keys[i] = strconv.Itoa(i + 1)
 	}
 	p.keys.Pick.SetKeys(keys...)
-	p.keys.Pick.SetHelp(pickRange(n), "pick")
+	p.keys.Pick.SetHelp(pickRange(n), t.KeyPick)
 	p.keys.Pick.SetEnabled(n > 0)
 	p.keys.Choose.SetEnabled(len(items) > 0)
 	p.keys.Up.SetEnabled(len(items) > 1)
@@ -90,9 +94,9 @@ func (p *picker) update(msg tea.KeyPressMsg) (chosen int) {
 
 func (p *picker) title() string {
 	if p.kind == pickLinks {
-		return "Links in this post · " + strconv.Itoa(len(p.items))
+		return fmt.Sprintf(p.t.LinksTitle, len(p.items))
 	}
-	return "Contents · " + plural(len(p.items), "heading", "headings")
+	return fmt.Sprintf(p.t.ContentsTitle, p.t.Headings.N(len(p.items)))
 }
 
 // rowsPer is how many lines an item takes: a link shows its URL under it.
@@ -110,7 +114,7 @@ func (p *picker) noteLines(width int) []string {
 	if p.copied == "" || width <= 0 {
 		return nil
 	}
-	msg := "Copied link " + strconv.Itoa(p.copiedNum) + " to your clipboard (if your terminal allows OSC 52):"
+	msg := fmt.Sprintf(p.t.Copied, p.copiedNum)
 	var out []string
 	for _, l := range strings.Split(ansi.Wordwrap(msg, width, ""), "\n") {
 		out = append(out, p.st.notice.Render(truncate(l, width)))
@@ -180,7 +184,7 @@ func (p *picker) view(width, height int) string {
 	}
 	if len(p.items) > fits {
 		// A hint that there is more than what fits.
-		lines = append(lines, st.muted.Render(truncate(strconv.Itoa(p.cursor+1)+" of "+strconv.Itoa(len(p.items)), inner)))
+		lines = append(lines, st.muted.Render(truncate(fmt.Sprintf(p.t.NOfM, p.cursor+1, len(p.items)), inner)))
 	}
 	if len(note) > 0 {
 		lines = append(append(lines, ""), note...)

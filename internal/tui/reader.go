@@ -13,6 +13,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 )
 
@@ -20,6 +21,7 @@ import (
 // for the key the reader wants now; anything else is stale.
 type renderKey struct {
 	slug  string
+	lang  string // translations may share a slug
 	width int
 	style render.Style
 }
@@ -63,8 +65,11 @@ type reader struct {
 	dates    *dates
 	renderer *render.Renderer
 
-	post  *content.Post
+	post  *content.Post // the post open, as the lists know it
+	doc   *content.Post // what is shown of it: post, or one of its translations
 	style render.Style
+	t     *locale.Messages
+	lang  string // the reader's locale: posts open in its translation
 
 	text     string    // rendered body being shown
 	textKey  renderKey // what text was rendered for; zero until one arrives
@@ -86,14 +91,14 @@ type reader struct {
 	width, height int
 }
 
-func newReader(r *render.Renderer, st *styles, d *dates, style render.Style) reader {
-	rd := reader{keys: newReaderKeyMap(), renderer: r, st: st, dates: d, style: style, relSel: -1}
+func newReader(r *render.Renderer, st *styles, d *dates, style render.Style, t *locale.Messages, lang string) reader {
+	rd := reader{keys: newReaderKeyMap(t), renderer: r, st: st, dates: d, style: style, relSel: -1, t: t, lang: lang}
 	rd.vp = viewport.New()
 	rd.vp.KeyMap = rd.keys.viewportKeyMap()
 	rd.vp.SetHorizontalStep(0)
 	rd.vp.MouseWheelEnabled = true
 	rd.vp.MouseWheelDelta = 3
-	rd.search = newSearch(st)
+	rd.search = newSearch(st, t)
 	return rd
 }
 
@@ -107,7 +112,8 @@ func (r *reader) want() renderKey {
 		return renderKey{}
 	}
 	return renderKey{
-		slug:  r.post.Slug,
+		slug:  r.doc.Slug,
+		lang:  r.doc.Lang,
 		width: max(render.MinWidth, r.columnWidth()),
 		style: r.style,
 	}
@@ -129,10 +135,18 @@ func (r *reader) chrome() (top, bottom int) {
 // next refresh fetches the body. related is shown below its text.
 func (r *reader) open(p *content.Post, related []*content.Post) {
 	r.post = p
+	r.related = related
+	r.show(p.In(r.lang))
+}
+
+// show puts doc, the open post or one of its translations, in the reader
+// from its top, with nothing rendered yet.
+func (r *reader) show(doc *content.Post) {
+	r.doc = doc
 	r.text, r.textKey, r.inflight = "", renderKey{}, renderKey{}
 	r.lines, r.plain, r.postN = nil, nil, 0
-	r.outline = &p.Outline
-	r.related, r.relSel = related, -1
+	r.outline = &doc.Outline
+	r.relSel = -1
 	r.search.clear()
 	r.panel = nil
 	r.vp.SetContent("")
@@ -166,7 +180,7 @@ func (r *reader) refresh() tea.Cmd {
 	if r.shown() && r.textKey == want {
 		return nil
 	}
-	if text, ok := r.renderer.Cached(r.post, want.width, want.style); ok {
+	if text, ok := r.renderer.Cached(r.doc, want.width, want.style); ok {
 		r.setText(text, want)
 		return nil
 	}
@@ -174,7 +188,7 @@ func (r *reader) refresh() tea.Cmd {
 		return nil
 	}
 	r.inflight = want
-	return renderCmd(r.renderer, r.post, want)
+	return renderCmd(r.renderer, r.doc, want)
 }
 
 // shown reports whether a rendering of the post is on screen (possibly for
@@ -185,7 +199,7 @@ func (r *reader) shown() bool { return r.textKey != renderKey{} }
 // the post when the text replaces an earlier rendering of it.
 func (r *reader) setText(text string, k renderKey) {
 	if strings.TrimSpace(ansi.Strip(text)) == "" {
-		text = indent(r.st.muted.Render("This post is empty."), 2)
+		text = indent(r.st.muted.Render(r.t.PostEmpty), 2)
 	}
 	var frac float64
 	atBottom := false
@@ -270,8 +284,8 @@ func (r *reader) update(msg tea.Msg) tea.Cmd {
 // still worth reading.
 func (r *reader) fallback(err error) string {
 	width := max(1, r.columnWidth()-4)
-	body := ansi.Wrap(r.post.Body, width, "")
-	return indent(r.st.notice.Render(truncate("This post could not be formatted; here is its source.", width))+
+	body := ansi.Wrap(r.doc.Body, width, "")
+	return indent(r.st.notice.Render(truncate(r.t.NotFormatted, width))+
 		"\n"+r.st.muted.Render(truncate(err.Error(), width))+"\n\n"+body, 2)
 }
 
@@ -289,14 +303,15 @@ func (r *reader) syncKeys() {
 	k.Next.SetEnabled(r.hasNext && !searching)
 	k.Prev.SetEnabled(r.hasPrev && !searching)
 	k.Tags.SetEnabled(r.post != nil && len(r.post.Tags) > 0)
+	k.Language.SetEnabled(r.post != nil && len(r.post.Translations()) > 1)
 	k.Search.SetEnabled(r.shown())
 	k.NextMatch.SetEnabled(searching && len(r.search.matches) > 0)
 	k.PrevMatch.SetEnabled(searching && len(r.search.matches) > 0)
 	k.ClearSearch.SetEnabled(searching)
 	if searching {
-		k.Back.SetHelp("q", "back")
+		k.Back.SetHelp("q", r.t.KeyBack)
 	} else {
-		k.Back.SetHelp("esc/q", "back")
+		k.Back.SetHelp("esc/q", r.t.KeyBack)
 	}
 	k.Links.SetEnabled(r.outline != nil && len(r.outline.Links) > 0)
 	k.Contents.SetEnabled(r.outline != nil && len(r.outline.Headings) > 0)
@@ -315,7 +330,7 @@ func (r *reader) syncKeys() {
 		keys[i] = strconv.Itoa(i + 1)
 	}
 	k.RelatedPick.SetKeys(keys...)
-	k.RelatedPick.SetHelp(pickRange(n), "open related")
+	k.RelatedPick.SetHelp(pickRange(n), r.t.KeyOpenRel)
 	k.RelatedPick.SetEnabled(visible && n > 0)
 }
 
@@ -492,7 +507,7 @@ func (r *reader) openPanel(kind pickerKind) {
 		for _, l := range r.outline.Links {
 			title := l.Text
 			if l.Image {
-				title = "image: " + title
+				title = fmt.Sprintf(r.t.ImageLink, title)
 			}
 			items = append(items, pickItem{title: title, url: l.URL})
 		}
@@ -515,7 +530,7 @@ func (r *reader) openPanel(kind pickerKind) {
 	if len(items) == 0 {
 		return
 	}
-	r.panel = newPicker(kind, r.st, items)
+	r.panel = newPicker(kind, r.st, r.t, items)
 	if kind == pickContents {
 		// Start on the heading being read.
 		y := r.vp.YOffset()
@@ -575,12 +590,12 @@ func neighbours(order []*content.Post, p *content.Post) (next, prev *content.Pos
 func (r *reader) progress() (pct int, left string) {
 	frac := r.vp.ScrollPercent()
 	pct = int(math.Round(frac * 100))
-	minutes := float64(r.post.ReadingMinutes()) * (1 - frac)
+	minutes := float64(r.doc.ReadingMinutes()) * (1 - frac)
 	switch {
 	case frac >= 1 || r.vp.AtBottom():
-		left = "the end"
+		left = r.t.TheEnd
 	default:
-		left = strconv.Itoa(max(1, int(math.Round(minutes)))) + " min left"
+		left = fmt.Sprintf(r.t.MinLeft, max(1, int(math.Round(minutes))))
 	}
 	return pct, left
 }
@@ -595,7 +610,7 @@ func (r *reader) position(width int) string {
 	}
 	bottom := min(total, r.vp.YOffset()+r.vp.Height())
 	pct, left := r.progress()
-	line := fmt.Sprintf("line %d/%d", bottom, total)
+	line := fmt.Sprintf(r.t.LineOf, bottom, total)
 	p := strconv.Itoa(pct) + "%"
 	var variants []string
 	if s := r.search.status(); s != "" {
@@ -624,7 +639,7 @@ func (r *reader) view(blogName string) string {
 		return fit("", r.width, r.height)
 	}
 	st := r.st
-	p := r.post
+	p := r.doc
 	col := r.columnWidth()
 	g := gutter(col)
 	inner := max(0, col-2*g)
@@ -632,13 +647,18 @@ func (r *reader) view(blogName string) string {
 
 	var b strings.Builder
 	header := st.name.Render(blogName) + st.muted.Render(" · ") + st.title.Render(p.Title)
+	if len(r.post.Translations()) > 1 && p.Lang != "" {
+		// Which of the translations this is, kept at the right.
+		code := st.muted.Render(p.Lang)
+		header = spread(truncate(header, max(0, inner-ansi.StringWidth(p.Lang)-1)), code, inner)
+	}
 	b.WriteString(indent(truncate(header, inner), g))
 	if top == 3 {
 		meta := r.dates.format(p.Date)
 		if !p.Updated.IsZero() && !p.Updated.Equal(p.Date) {
-			meta += " (updated " + r.dates.format(p.Updated) + ")"
+			meta += " " + fmt.Sprintf(r.t.UpdatedOn, r.dates.format(p.Updated))
 		}
-		meta += " · " + plural(p.ReadingMinutes(), "min read", "min read")
+		meta += " · " + fmt.Sprintf(r.t.MinRead, p.ReadingMinutes())
 		if len(p.Tags) > 0 {
 			meta += " · #" + strings.Join(p.Tags, " #")
 		}
@@ -649,7 +669,7 @@ func (r *reader) view(blogName string) string {
 	var body string
 	switch {
 	case !r.shown():
-		body = indent(st.muted.Render("Rendering…"), g)
+		body = indent(st.muted.Render(r.t.Rendering), g)
 	case r.panel != nil:
 		body = r.panel.view(col, r.vp.Height())
 	default:
@@ -743,7 +763,7 @@ func (r *reader) ShortHelp() []key.Binding {
 	return []key.Binding{
 		k.RelatedPick, k.RelatedNext, k.RelatedOpen,
 		k.PageDown, k.NextMatch, k.PrevMatch, k.ClearSearch,
-		k.Search, k.Next, k.Prev, k.Links, k.Contents, k.Tags, k.Back, k.Down, k.Up,
+		k.Search, k.Next, k.Prev, k.Links, k.Contents, k.Tags, k.Language, k.Back, k.Down, k.Up,
 	}
 }
 
@@ -757,7 +777,7 @@ func (r *reader) FullHelp() [][]key.Binding {
 	k := r.keys
 	return [][]key.Binding{
 		{k.Up, k.Down, k.PageDown, k.PageUp, k.HalfPageDown, k.HalfPageUp},
-		{k.Top, k.Bottom, k.Next, k.Prev, k.Tags, k.Back},
+		{k.Top, k.Bottom, k.Next, k.Prev, k.Tags, k.Language, k.Back},
 		{k.Search, k.NextMatch, k.PrevMatch, k.ClearSearch, k.Links, k.Contents},
 		{k.RelatedNext, k.RelatedPrev, k.RelatedOpen, k.RelatedPick},
 	}

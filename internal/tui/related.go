@@ -2,6 +2,7 @@ package tui
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -66,7 +67,7 @@ func (r *reader) relatedLines() []string {
 	g := min(2, gutter(col)) // glamour's margin, so the section lines up with the text
 	inner := max(0, col-2*g)
 
-	title := "Related posts"
+	title := r.t.RelatedTitle
 	head := st.name.Render(truncate(title, inner))
 	if rest := inner - ansi.StringWidth(title) - 1; rest > 0 {
 		head += " " + st.faint.Render(strings.Repeat("─", rest))
@@ -82,7 +83,7 @@ func (r *reader) relatedLines() []string {
 		lead := prefix + st.muted.Render(strconv.Itoa(i+1)) + "  "
 		room := max(0, inner-ansi.StringWidth(lead))
 		date := " · " + r.dates.format(p.Date)
-		t := p.Title
+		t := p.In(r.lang).Title
 		if ansi.StringWidth(t)+ansi.StringWidth(date) > room {
 			if room-ansi.StringWidth(date) >= 12 {
 				t = truncate(t, room-ansi.StringWidth(date))
@@ -92,7 +93,7 @@ func (r *reader) relatedLines() []string {
 		}
 		lines = append(lines, indent(lead+titleStyle.Render(t)+st.muted.Render(date), g))
 	}
-	hint := "press " + pickRange(len(r.related)) + " to open, or tab then enter"
+	hint := fmt.Sprintf(r.t.RelatedHint, pickRange(len(r.related)))
 	lines = append(lines, indent(st.muted.Render(truncate(hint, inner)), g))
 	return lines
 }

@@ -1,13 +1,15 @@
 package tui
 
 import (
-	"strconv"
+	"fmt"
 	"strings"
 	"unicode"
 
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // match is one occurrence of the search in the rendered text: columns
@@ -21,6 +23,7 @@ type match struct {
 // where it matches in the text on screen.
 type search struct {
 	keys   searchKeyMap
+	t      *locale.Messages
 	input  textinput.Model
 	typing bool   // the query is being typed: keys are text
 	query  string // what the matches are for; "" when there is no search
@@ -30,13 +33,13 @@ type search struct {
 	origin  int // the scroll position when "/" was pressed, for esc
 }
 
-func newSearch(st *styles) search {
+func newSearch(st *styles, t *locale.Messages) search {
 	in := textinput.New()
 	in.Prompt = "/ "
-	in.Placeholder = "search this post"
+	in.Placeholder = t.SearchHint
 	in.CharLimit = 100
 	in.SetStyles(st.filterInputStyles())
-	return search{keys: newSearchKeyMap(), input: in, cur: -1}
+	return search{keys: newSearchKeyMap(t), t: t, input: in, cur: -1}
 }
 
 // active reports whether a search is applied: its matches are shown and n
@@ -63,11 +66,11 @@ func (s *search) status() string {
 	case s.query == "":
 		return ""
 	case len(s.matches) == 0:
-		return "no match"
+		return s.t.NoMatch
 	case s.cur < 0:
-		return plural(len(s.matches), "match", "matches")
+		return s.t.Matches.N(len(s.matches))
 	}
-	return "match " + strconv.Itoa(s.cur+1) + " of " + strconv.Itoa(len(s.matches))
+	return fmt.Sprintf(s.t.MatchOf, s.cur+1, len(s.matches))
 }
 
 // findMatches finds query in the plain lines, ignoring case. Matches do not

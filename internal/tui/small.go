@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -9,6 +10,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // The smallest window the screens are drawn in. Below it every screen
@@ -19,19 +22,19 @@ const (
 	minHeight = 8
 )
 
-// tooSmallText is what a window below minWidth x minHeight shows; the
-// shorter ones are for windows where it does not fit whole.
-var (
-	minSize      = strconv.Itoa(minWidth) + "x" + strconv.Itoa(minHeight)
-	tooSmallText = "window too small, at least " + minSize
-	tooSmallAlts = []string{tooSmallText, "too small: " + minSize, minSize}
-)
+var minSize = strconv.Itoa(minWidth) + "x" + strconv.Itoa(minHeight)
+
+// tooSmallAlts is what a window below minWidth x minHeight shows; the
+// shorter ones are for windows where the first does not fit whole.
+func tooSmallAlts(t *locale.Messages) []string {
+	return []string{fmt.Sprintf(t.TooSmall, minSize), fmt.Sprintf(t.TooSmallShort, minSize), minSize}
+}
 
 // tooSmallLines is the longest of tooSmallAlts that fits in w x h without
 // cutting a word, wrapped; the shortest, cut, when none does.
-func tooSmallLines(w, h int) []string {
+func tooSmallLines(t *locale.Messages, w, h int) []string {
 	var lines []string
-	for _, text := range tooSmallAlts {
+	for _, text := range tooSmallAlts(t) {
 		lines = strings.Split(ansi.Wrap(text, max(1, w), " "), "\n")
 		for i, line := range lines {
 			lines[i] = strings.TrimSpace(line)
@@ -62,7 +65,7 @@ func (m *Model) tooSmallView() string {
 		}
 		return lines
 	}
-	lines := tooSmallLines(w, h)
+	lines := tooSmallLines(m.t, w, h)
 	for i, line := range lines {
 		lines[i] = m.st.notice.Render(line)
 	}
@@ -81,7 +84,7 @@ func (m *Model) tooSmallView() string {
 		banner := wrap(m.banner, m.st.notice)
 		add(banner[:min(3, len(banner))])
 	}
-	if quit := m.st.muted.Render("q quits"); len(lines)+2 <= h && ansi.StringWidth(quit) <= w {
+	if quit := m.st.muted.Render(m.t.QQuits); len(lines)+2 <= h && ansi.StringWidth(quit) <= w {
 		add([]string{quit})
 	}
 	for i, line := range lines {
@@ -122,7 +125,7 @@ func newHelpPaneKeys() helpPaneKeys {
 // helpGroups is every key of the screen on display, in groups, then the
 // keys that work everywhere.
 func (m *Model) helpGroups() [][]key.Binding {
-	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true), m.keys.Theme, m.keys.ForceQuit})
+	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true, m.t), m.keys.Theme, m.keys.ForceQuit})
 }
 
 // helpPane reports whether the full help takes the whole window, one key a
@@ -177,8 +180,8 @@ func (m *Model) helpPaneView(height int) string {
 	rows := max(0, height-1)
 	m.helpY = clampInt(m.helpY, 0, max(0, len(lines)-rows))
 	end := min(len(lines), m.helpY+rows)
-	header := m.st.name.Render("keys") + m.st.muted.Render(" · "+
-		strconv.Itoa(m.helpY+1)+"–"+strconv.Itoa(end)+" of "+strconv.Itoa(len(lines)))
+	header := m.st.name.Render(m.t.KeysTitle) + m.st.muted.Render(" · "+
+		fmt.Sprintf(m.t.KeysRange, m.helpY+1, end, len(lines)))
 	body := strings.Join(lines[m.helpY:end], "\n")
 	return indent(truncate(header, inner)+"\n"+body, g)
 }
@@ -186,8 +189,8 @@ func (m *Model) helpPaneView(height int) string {
 // helpPaneBar is the line under the help pane: how to scroll and close it.
 func (m *Model) helpPaneBar(inner int) string {
 	m.help.SetWidth(0)
-	scroll := key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓", "scroll"))
-	closeHelp := key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "close"))
+	scroll := key.NewBinding(key.WithKeys("j"), key.WithHelp("↑/↓", m.t.KeyScroll))
+	closeHelp := key.NewBinding(key.WithKeys("?"), key.WithHelp("?", m.t.KeyClose))
 	left := m.help.ShortHelpView([]key.Binding{scroll})
 	right := m.help.ShortHelpView([]key.Binding{closeHelp})
 	return spread(left, right, inner)

@@ -7,12 +7,31 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // Below 20x8 every screen shows only the message, wrapped to the window
 // without cutting a word and centred; keys other than q and ctrl+c do
 // nothing, and the screen comes back as it was when the window grows.
 func TestTooSmallWindow(t *testing.T) {
+	for _, lang := range []string{"", "ko_KR.UTF-8"} {
+		testTooSmallWindow(t, lang)
+	}
+}
+
+// fits reports whether text wraps into w x h without cutting a word.
+func fits(text string, w, h int) bool {
+	for _, word := range strings.Fields(text) {
+		if ansi.StringWidth(word) > w {
+			return false
+		}
+	}
+	return len(strings.Split(ansi.Wrap(text, w, " "), "\n")) <= h
+}
+
+func testTooSmallWindow(t *testing.T, lang string) {
+	tr := locale.For(lang)
 	sizes := [][2]int{{19, 24}, {40, 7}, {19, 7}, {1, 1}, {6, 3}, {10, 8}, {300, 7}, {3, 100}, {19, 100}}
 	screens := []struct {
 		name string
@@ -27,8 +46,8 @@ func TestTooSmallWindow(t *testing.T) {
 	for _, size := range sizes {
 		w, h := size[0], size[1]
 		for _, sc := range screens {
-			what := fmt.Sprintf("%dx%d %s", w, h, sc.name)
-			d := newDriver(t, Options{Width: 80, Height: 24})
+			what := fmt.Sprintf("%s %dx%d %s", tr.Lang, w, h, sc.name)
+			d := newDriver(t, Options{Width: 80, Height: 24, Lang: lang})
 			d.keys(sc.keys...)
 			before, screen := d.screen(), d.m.page
 			d.send(tea.WindowSizeMsg{Width: w, Height: h})
@@ -49,11 +68,11 @@ func TestTooSmallWindow(t *testing.T) {
 			// The whole message when it fits, else a shorter one, words
 			// never cut.
 			got := strings.Join(strings.Fields(strings.Join(text, " ")), " ")
-			want := tooSmallText
-			if n := len(strings.Split(ansi.Wrap(want, w, " "), "\n")); n > h || w < 6 {
-				want = "too small: 20x8"
+			want := fmt.Sprintf(tr.TooSmall, minSize)
+			if !fits(want, w, h) {
+				want = fmt.Sprintf(tr.TooSmallShort, minSize)
 			}
-			if w >= 6 && !strings.HasPrefix(got, want) {
+			if fits(want, w, h) && !strings.HasPrefix(got, want) {
 				t.Errorf("%s: message %q, want %q:\n%s", what, got, want, scr)
 			}
 			// Keys that would act on the hidden screen do nothing.
@@ -73,8 +92,8 @@ func TestTooSmallWindow(t *testing.T) {
 		}
 	}
 	// At 20x8 the screens are drawn.
-	d := newDriver(t, Options{Width: 20, Height: 8})
-	if scr := d.screen(); strings.Contains(scr, "too small") || !strings.Contains(scr, "sshblog · 4 posts") {
+	d := newDriver(t, Options{Width: 20, Height: 8, Lang: lang})
+	if scr := d.screen(); strings.Contains(scr, fmt.Sprintf(tr.TooSmallShort, "")) || !strings.Contains(scr, "sshblog · "+tr.Posts.N(4)) {
 		t.Fatalf("20x8:\n%s", scr)
 	}
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"io"
 	"strings"
 
@@ -10,6 +11,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // tagItem is a tag as a row of the tag list.
@@ -18,7 +20,10 @@ type tagItem struct{ tag content.Tag }
 func (i tagItem) FilterValue() string { return i.tag.Name }
 
 // tagDelegate draws a tag on one line: its name and how many posts carry it.
-type tagDelegate struct{ st *styles }
+type tagDelegate struct {
+	st *styles
+	t  *locale.Messages
+}
 
 func (d tagDelegate) Height() int                         { return 1 }
 func (d tagDelegate) Spacing() int                        { return 0 }
@@ -48,7 +53,7 @@ func (d tagDelegate) Render(w io.Writer, m list.Model, index int, item list.Item
 	}
 	// Counts line up in a column after the longest name that fits.
 	width := max(0, m.Width()-2)
-	count := plural(it.tag.Count, "post", "posts")
+	count := d.t.Posts.N(it.tag.Count)
 	nameW := 0
 	for _, other := range m.Items() {
 		if o, ok := other.(tagItem); ok {
@@ -68,6 +73,8 @@ type tagList struct {
 	keys tagsKeyMap
 	list list.Model
 	st   *styles
+	t    *locale.Messages
+	lang string        // the reader's locale, for the title of the post whose tags these are
 	post *content.Post // whose tags are listed; nil for all the blog's tags
 	from page          // where esc goes back to
 	flt  listFilter
@@ -75,20 +82,20 @@ type tagList struct {
 	width, height int
 }
 
-func newTagList(st *styles) tagList {
-	l := list.New(nil, tagDelegate{st: st}, 0, 0)
+func newTagList(st *styles, t *locale.Messages, lang string) tagList {
+	l := list.New(nil, tagDelegate{st: st, t: t}, 0, 0)
 	l.SetShowTitle(false)
 	l.SetShowFilter(false)
 	l.SetShowStatusBar(false)
 	l.SetShowHelp(false)
 	l.SetStatusBarItemName("tag", "tags")
-	l.KeyMap = bubblesListKeyMap()
+	l.KeyMap = bubblesListKeyMap(t)
 	l.DisableQuitKeybindings()
 	l.FilterInput.Prompt = "/ "
-	t := tagList{keys: newTagsKeyMap(), list: l, st: st}
-	t.flt.setup(&t.list, filterTags)
-	t.applyStyles()
-	return t
+	tl := tagList{keys: newTagsKeyMap(t), list: l, st: st, t: t, lang: lang}
+	tl.flt.setup(&tl.list, filterTags)
+	tl.applyStyles()
+	return tl
 }
 
 func (t *tagList) applyStyles() { applyListStyles(&t.list, t.st) }
@@ -141,16 +148,17 @@ func (t *tagList) view(blogName string) string {
 	g := gutter(t.width)
 	inner := max(0, t.width-2*g)
 
-	what := "tags · " + plural(len(t.list.Items()), "tag", "tags")
+	tr := t.t
+	what := tr.TagsScreen + " · " + tr.Tags.N(len(t.list.Items()))
 	if t.list.FilterState() != list.Unfiltered && t.list.FilterValue() != "" {
-		what = "tags · " + matchCount(len(t.list.VisibleItems()), t.flt.stale(&t.list)) + " of " + plural(len(t.list.Items()), "tag", "tags")
+		what = tr.TagsScreen + " · " + fmt.Sprintf(tr.CountOf, matchCount(len(t.list.VisibleItems()), t.flt.stale(&t.list)), tr.Tags.N(len(t.list.Items())))
 	}
 	if t.post != nil {
-		what = "tags of " + t.post.Title
+		what = fmt.Sprintf(tr.TagsOf, t.post.In(t.lang).Title)
 	}
 	header := st.name.Render(blogName) + st.muted.Render(" · "+what)
 	sub := filterLine(&t.list, st)
-	body := listBody(&t.list, st, t.flt.stale(&t.list), "No tags.", "No tag matches")
+	body := listBody(&t.list, st, t.flt.stale(&t.list), tr.Filtering, tr.NoTags, tr.NoTagMatches)
 	return fit(indent(truncate(header, inner), g)+"\n"+
 		indent(truncate(sub, inner), g)+"\n"+
 		indent(body, g), t.width, t.height)
