@@ -10,6 +10,7 @@ import (
 type globalKeyMap struct {
 	Help      key.Binding
 	Theme     key.Binding
+	About     key.Binding // the about page (about.go)
 	ForceQuit key.Binding
 }
 
@@ -17,6 +18,7 @@ func newGlobalKeyMap() globalKeyMap {
 	return globalKeyMap{
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "more")),
 		Theme:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "theme")),
+		About:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", "about")),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", "quit")),
 	}
 }

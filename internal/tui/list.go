@@ -121,6 +121,7 @@ type postList struct {
 	st   *styles
 	blog *content.Blog
 	tag  string // "" means every post
+	desc string // the site's description, under the header when nothing else is
 	flt  listFilter
 
 	width, height int
@@ -303,6 +304,9 @@ func (l *postList) view(blogName, notice string) string {
 	sub := filterLine(&l.list, st)
 	if sub == "" && notice != "" {
 		sub = st.notice.Render(notice)
+	}
+	if sub == "" && l.desc != "" {
+		sub = st.muted.Render(l.desc)
 	}
 	body := listBody(&l.list, st, l.flt.stale(&l.list), "No posts yet.", "No post matches")
 	return fit(indent(truncate(header, inner), g)+"\n"+

@@ -122,7 +122,7 @@ func newHelpPaneKeys() helpPaneKeys {
 // helpGroups is every key of the screen on display, in groups, then the
 // keys that work everywhere.
 func (m *Model) helpGroups() [][]key.Binding {
-	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true), m.keys.Theme, m.keys.ForceQuit})
+	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true), m.keys.About, m.keys.Theme, m.keys.ForceQuit})
 }
 
 // helpPane reports whether the full help takes the whole window, one key a
