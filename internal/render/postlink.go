@@ -1,6 +1,7 @@
 package render
 
 import (
+	"bytes"
 	"net/url"
 	"strings"
 
@@ -160,4 +161,91 @@ func (r *walk) postLink(n ast.Node, slug string) ast.Node {
 		b.AppendChild(b, c)
 	}
 	return b
+}
+
+// hasPostLinkChild reports whether one of n's children is a link to a post.
+func (r *walk) hasPostLinkChild(n ast.Node) bool {
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		if _, ok := r.postLinkTarget(c); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// splitAtPostLinks is n, an emphasis or a strikethrough, cut at the links
+// to posts among its children: the runs between them each in a copy of
+// n, the links' nodes (postLinkNodes) outside. The deep link is a command
+// to type, no part of the emphasis; and in the no-colour style glamour
+// marks each piece of an emphasis apart ("**bold **b** (**ssh …**)**").
+// White space at the edges of a run goes outside it too ("**bold** b").
+func (r *walk) splitAtPostLinks(n ast.Node) ast.Node {
+	b := newBlock()
+	from := n.FirstChild()
+	flush := func(end ast.Node) {
+		if from == nil || from == end {
+			return
+		}
+		var run ast.Node
+		switch n := n.(type) {
+		case *ast.Emphasis:
+			run = ast.NewEmphasis(n.Level)
+		default:
+			run = astext.NewStrikethrough()
+		}
+		r.cloneRange(run, from, end)
+		lead, trail := r.trimRun(run)
+		if lead {
+			b.AppendChild(b, r.addText(" "))
+		}
+		if run.FirstChild() != nil {
+			b.AppendChild(b, run)
+		}
+		if trail {
+			b.AppendChild(b, r.addText(" "))
+		}
+	}
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		slug, ok := r.postLinkTarget(c)
+		if !ok {
+			continue
+		}
+		flush(c)
+		for _, x := range r.postLinkNodes(c, slug) {
+			b.AppendChild(b, x)
+		}
+		from = c.NextSibling()
+	}
+	flush(nil)
+	r.unsoft(b)
+	return b
+}
+
+// trimRun takes the white space off the start and the end of run, a node
+// of this walk's own, and reports whether there was some.
+func (r *walk) trimRun(run ast.Node) (lead, trail bool) {
+	if t, ok := run.FirstChild().(*ast.Text); ok {
+		v := t.Segment.Value(r.src)
+		if n := len(v) - len(bytes.TrimLeft(v, " ")); n > 0 {
+			lead = true
+			t.Segment = t.Segment.WithStart(t.Segment.Start + n)
+		}
+	}
+	if t, ok := run.LastChild().(*ast.Text); ok && !t.HardLineBreak() {
+		if t.SoftLineBreak() {
+			t.SetSoftLineBreak(false) // a space, as unsoft would make it
+			trail = true
+		}
+		v := t.Segment.Value(r.src)
+		if n := len(v) - len(bytes.TrimRight(v, " ")); n > 0 {
+			trail = true
+			t.Segment = t.Segment.WithStop(t.Segment.Stop - n)
+		}
+	}
+	for _, c := range []ast.Node{run.FirstChild(), run.LastChild()} {
+		if t, ok := c.(*ast.Text); ok && t.Segment.Len() == 0 && !t.SoftLineBreak() && !t.HardLineBreak() {
+			run.RemoveChild(run, t)
+		}
+	}
+	return lead, trail
 }

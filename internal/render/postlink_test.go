@@ -68,10 +68,10 @@ func TestPostLinks(t *testing.T) {
 	squashed := strings.Join(strings.Fields(got), " ")
 	for _, want := range []string{
 		"the word2vec post (ssh -t -p 2222 blog.example.com word2vec)",
-		"then 소개하는 글 (ssh -t -p 2222 blog.example.com intro)",       // no text: the title
-		"and 소개하는 글 (ssh -t -p 2222 blog.example.com intro).",       // an autolink: the title
-		"the first one* (*ssh -t -p 2222 blog.example.com word2vec", // in emphasis (the no-colour style marks each piece)
-		"intro (ssh -t -p 2222 blog.example.com | short intro)",     // in a table, wrapped in its cell
+		"then 소개하는 글 (ssh -t -p 2222 blog.example.com intro)",                   // no text: the title
+		"and 소개하는 글 (ssh -t -p 2222 blog.example.com intro).",                   // an autolink: the title
+		"*See* the first one (ssh -t -p 2222 blog.example.com word2vec) *too.*", // in emphasis: outside it
+		"intro (ssh -t -p 2222 blog.example.com | short intro)",                 // in a table, wrapped in its cell
 		"percent-encoded (ssh -t -p 2222 blog.example.com 한글)",
 		"and a lost one.", // no such post: the text alone
 		"An ordinary link https://example.com/",

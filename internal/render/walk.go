@@ -205,7 +205,16 @@ func (r *walk) substitute(n ast.Node) ast.Node {
 		if !drawable(n) || r.hasPostLink(n) {
 			return r.cloneCell(n)
 		}
-	case *ast.Emphasis, *ast.Link, *ast.AutoLink, *astext.Strikethrough:
+	case *ast.Emphasis, *astext.Strikethrough:
+		if r.drawn == 0 && r.hasPostLinkChild(n) {
+			s = r.splitAtPostLinks(n)
+			break
+		}
+		if r.drawn == 0 && (!drawable(n) || hasSoftBreak(n) || r.hasPostLink(n)) {
+			s = r.clone(n)
+			r.unsoft(s)
+		}
+	case *ast.Link, *ast.AutoLink:
 		// Glamour draws their children itself: one it cannot draw would
 		// make it panic; the clone has its plain text instead. A soft
 		// line break inside is a space (see newWalk). A link to a post

@@ -159,7 +159,13 @@ func (r *walk) cloneCell(cell *astext.TableCell) ast.Node {
 // glamour would style each piece apart ("**a**** b**" in the no-colour
 // style's bold).
 func (r *walk) cloneChildren(dst, src ast.Node) {
-	for c := src.FirstChild(); c != nil; c = c.NextSibling() {
+	r.cloneRange(dst, src.FirstChild(), nil)
+}
+
+// cloneRange is cloneChildren for the siblings from first up to end
+// (exclusive; nil for all that follow).
+func (r *walk) cloneRange(dst, first, end ast.Node) {
+	for c := first; c != nil && c != end; c = c.NextSibling() {
 		if slug, ok := r.postLinkTarget(c); ok {
 			for _, n := range r.postLinkNodes(c, slug) {
 				dst.AppendChild(dst, n)
