@@ -204,6 +204,20 @@ func faithfulCheckSite(t *testing.T, site faithfulSite) (faithfulRow, []disagree
 		t.Fatalf("ls --json is not the JSON commands.go writes: %v\n%s", err, res.Stdout)
 	}
 
+	byLang := map[string][]lsPost{}
+	listIn := func(lang string) []lsPost {
+		if l, ok := byLang[lang]; ok {
+			return l
+		}
+		res := sshtest.RunOn(t, conn.client(), "ls --json --lang "+lang)
+		var l []lsPost
+		if res.Status != 0 || json.Unmarshal([]byte(res.Stdout), &l) != nil {
+			t.Errorf("ls --json --lang %s: exit status %d\n%s", lang, res.Status, res.Stderr)
+		}
+		byLang[lang] = l
+		return l
+	}
+
 	row := faithfulRow{site: site.name, tool: ref.Tool}
 	var ds []disagreement
 	used := map[int]bool{}
@@ -224,6 +238,14 @@ func faithfulCheckSite(t *testing.T, site faithfulSite) (faithfulRow, []disagree
 		}
 		used[i] = true
 		lp := listed[i]
+		if len(lp.Languages) > 0 && rp.Lang != "" && rp.Lang != lp.Lang {
+			// The post in the reference's language, as ls --lang lists it.
+			for _, q := range listIn(rp.Lang) {
+				if q.Slug == lp.Slug {
+					lp = q
+				}
+			}
+		}
 		ok := true
 		if normTitle(lp.Title) != normTitle(rp.Title) {
 			ok = false

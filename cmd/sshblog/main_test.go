@@ -43,7 +43,7 @@ func TestExitStatuses(t *testing.T) {
 	dir := t.TempDir()
 	badPosts := filepath.Join(dir, "posts")
 	os.MkdirAll(badPosts, 0o755)
-	os.WriteFile(filepath.Join(badPosts, "2020-01-01-bad.md"), []byte("---\ndate: 2020-01-01 24:00:00\n---\nbody\n"), 0o644)
+	os.WriteFile(filepath.Join(badPosts, "2020-01-01-bad.md"), []byte("---\ndate: 2020-01-01 24:30:00\n---\nbody\n"), 0o644)
 
 	tests := []struct {
 		name       string

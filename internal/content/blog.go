@@ -128,6 +128,10 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	errs = append(errs, walkErrs...)
 	warnings = append(warnings, walkWarnings...)
 
+	if site.Kind == Hugo {
+		files = inMainSections(files, site)
+	}
+
 	// First every file's head, so that each body can name any post.
 	var langs []string
 	for _, l := range site.Languages {
@@ -277,6 +281,56 @@ func cmpOrPosts(ts []*Post, p *Post) []*Post {
 		return ts
 	}
 	return []*Post{p}
+}
+
+// inMainSections keeps the pages of a Hugo site's main sections, the ones
+// its home page lists: params.mainSections, else the section with the most
+// pages, as Hugo decides. Pages elsewhere (about, search, archives) are not
+// posts, as Jekyll's pages are not.
+func inMainSections(files []postFile, site *Site) []postFile {
+	sectionOf := func(f postFile) string {
+		rel := strings.TrimPrefix(f.name, f.dir+"/")
+		sec, _, ok := strings.Cut(rel, "/")
+		if !ok {
+			return "" // a page at the top of the content folder
+		}
+		return strings.ToLower(sec)
+	}
+	main := map[string]bool{}
+	if params, ok := site.Params["params"].(map[string]any); ok {
+		if list, ok := params["mainsections"].([]any); ok {
+			for _, v := range list {
+				if s, ok := v.(string); ok {
+					main[strings.ToLower(s)] = true
+				}
+			}
+		}
+	}
+	if len(main) == 0 {
+		count := map[string]int{}
+		for _, f := range files {
+			if s := sectionOf(f); s != "" {
+				count[s]++
+			}
+		}
+		best := ""
+		for s, n := range count {
+			if n > count[best] || n == count[best] && s < best {
+				best = s
+			}
+		}
+		if best == "" {
+			return files // no sections at all: every page
+		}
+		main[best] = true
+	}
+	kept := files[:0]
+	for _, f := range files {
+		if main[sectionOf(f)] {
+			kept = append(kept, f)
+		}
+	}
+	return kept
 }
 
 // parallel runs f(0) … f(n-1) on every processor.

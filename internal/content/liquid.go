@@ -882,4 +882,3 @@ func highlightCompiler(node render.BlockNode) (func(io.Writer, render.Context) e
 		return err
 	}, nil
 }
-

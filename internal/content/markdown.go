@@ -70,7 +70,7 @@ var (
 
 func newMarkdown(kramdown bool) goldmark.Markdown {
 	exts := []goldmark.Extender{
-		extension.Table, linkifyExtension{}, extension.TaskList,
+		extension.Table, linkifyExtension{}, postLinkExtension{}, extension.TaskList,
 		extension.DefinitionList, // footnoteExtension, not extension.Footnote: see footnote.go
 		strikethroughExtension{}, footnoteExtension{}, htmlExtension{kramdown: kramdown},
 	}

@@ -142,3 +142,28 @@ func TestLongParagraphKeepsEveryLine(t *testing.T) {
 		t.Errorf("links %v, want the one reference", links)
 	}
 }
+
+// A bare sshblog:SLUG (a post_url outside link syntax) is a link; inside
+// link syntax it is the link's destination, as written.
+func TestPostLinks(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"See sshblog:word2vec.", "sshblog:word2vec"},
+		{"See sshblog:2017-03-30-word2vec, then", "sshblog:2017-03-30-word2vec"},
+		{"[the post](sshblog:한글-제목)", "sshblog:한글-제목"},
+		{"<sshblog:x>", "sshblog:x"},
+		{"sshblog:x starts the line", "sshblog:x"},
+		{"mysshblog:x", ""},
+		{"sshblog: alone", ""},
+	}
+	for _, tt := range tests {
+		d := parseDoc(tt.in, false)
+		o := d.outline()
+		got := ""
+		if len(o.Links) > 0 {
+			got = o.Links[0].URL
+		}
+		if got != tt.want {
+			t.Errorf("%q: link %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

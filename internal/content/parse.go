@@ -452,11 +452,11 @@ func (pp *parsed) parseBody(site *bodySite) {
 	body := pp.body
 	switch {
 	case pp.hugo:
-		var ref func(string) (string, bool)
+		env := shortcodeEnv{Param: pp.param(site)}
 		if site != nil {
-			ref = site.ref
+			env.Ref = site.ref
 		}
-		body, pp.problems = expandShortcodes(body, pp.bodyLine, ref)
+		body, pp.problems = expandShortcodesEnv(body, pp.bodyLine, env)
 	case strings.Contains(body, "{{") || strings.Contains(body, "{%"):
 		ls := site.liquidSite()
 		body, pp.problems = ls.render(p.Path, body, pp.bodyLine, pp.pageVars())

@@ -9,7 +9,6 @@ import (
 	"time"
 )
 
-
 // A date without a zone is in Options.Location, UTC by default.
 func TestDateLocation(t *testing.T) {
 	seoul := time.FixedZone("KST", 9*3600)
@@ -112,7 +111,7 @@ func TestLoadDeterministic(t *testing.T) {
 		data := fmt.Sprintf("---\ntitle: Post %d\ndate: 2020-01-%02d\ntags: [t%d, T%d]\n---\nBody %d\n", i, i%28+1, i%7, i%5, i)
 		switch i % 50 {
 		case 3:
-			data = "---\ndate: 2020-01-01 24:00:00\n---\n"
+			data = "---\ndate: 2020-01-01 24:30:00\n---\n"
 		case 7:
 			data = "---\ntitle: dup\nslug: dup\ndate: 2020-01-01\n---\n"
 		}

@@ -74,16 +74,33 @@ func (p *Post) Translations() []*Post { return p.translations }
 // In returns the post's translation in lang ("ko", "ko_KR.UTF-8", "en-US"
 // match by their language part), or p itself when there is none.
 func (p *Post) In(lang string) *Post {
-	lang = baseLang(lang)
-	if lang == "" {
+	// The whole tag first ("zh_Hant_TW.UTF-8" is zh-hant-tw, not zh),
+	// then its language.
+	full := langTag(lang)
+	for _, t := range p.translations {
+		if langTag(t.Lang) == full {
+			return t
+		}
+	}
+	base := baseLang(lang)
+	if base == "" {
 		return p
 	}
 	for _, t := range p.translations {
-		if baseLang(t.Lang) == lang {
+		if baseLang(t.Lang) == base {
 			return t
 		}
 	}
 	return p
+}
+
+// langTag is a language tag or POSIX locale in the form of Hugo's language
+// keys: "zh_Hant_TW.UTF-8" is "zh-hant-tw".
+func langTag(s string) string {
+	if i := strings.IndexAny(s, ".@"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.ToLower(strings.ReplaceAll(s, "_", "-"))
 }
 
 // baseLang is the language part of a language tag or POSIX locale:

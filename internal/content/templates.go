@@ -102,6 +102,34 @@ func (pp *parsed) pageVars() map[string]any {
 	return page
 }
 
+// param answers Hugo's {{< param NAME >}}: the page's front matter, then
+// the site's params, as Hugo looks it up (keys compared in any case).
+func (pp *parsed) param(site *bodySite) func(string) (string, bool) {
+	return func(name string) (string, bool) {
+		lookup := func(m map[string]any) (string, bool) {
+			for k, v := range m {
+				if strings.EqualFold(k, name) {
+					switch v.(type) {
+					case map[string]any, []any:
+						return "", false
+					}
+					return fmt.Sprint(v), true
+				}
+			}
+			return "", false
+		}
+		if v, ok := lookup(pp.pageVars()); ok {
+			return v, true
+		}
+		if site != nil && site.in.Site != nil {
+			if params, ok := site.in.Site.Params["params"].(map[string]any); ok {
+				return lookup(params)
+			}
+		}
+		return "", false
+	}
+}
+
 // ref is what other posts' templates may learn about this one.
 func (pp *parsed) ref() postRef {
 	p := pp.post

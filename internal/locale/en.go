@@ -47,6 +47,8 @@ var en = Messages{
 	KeyOpenRel:        "open related",
 	KeyScroll:         "scroll",
 	KeyClose:          "close",
+	KeyAbout:          "about",
+	KeyOpen:           "open",
 	KeysTitle:         "keys",
 	KeysRange:         "%d–%d of %d",
 
@@ -65,6 +67,19 @@ var en = Messages{
 	Filtering:     "Filtering…",
 	NoTagNamed:    "No tag named “%s”.",
 	NoPostNamed:   "No post named “%s”.",
+
+	AboutScreen:      "about",
+	AboutTitle:       "Title",
+	AboutDescription: "Description",
+	AboutAuthor:      "Author",
+	AboutURL:         "URL",
+	AboutPosts:       "Posts",
+	AboutTags:        "Tags",
+	AboutMostUsed:    "most used: %s",
+	AboutLanguages:   "Languages",
+	AboutZone:        "Time zone",
+	AboutSSH:         "SSH",
+	AboutHostKey:     "Host key",
 
 	ThemeStatus:    "Theme: %s · T changes it",
 	ThemeDark:      "dark",

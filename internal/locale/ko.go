@@ -51,6 +51,8 @@ var ko = Messages{
 	KeyOpenRel:        "관련 글 열기",
 	KeyScroll:         "스크롤",
 	KeyClose:          "닫기",
+	KeyAbout:          "블로그 정보",
+	KeyOpen:           "열기",
 	KeysTitle:         "키",
 	KeysRange:         "%[3]d개 중 %[1]d–%[2]d",
 
@@ -69,6 +71,19 @@ var ko = Messages{
 	Filtering:     "거르는 중…",
 	NoTagNamed:    "“%s” 태그가 없습니다.",
 	NoPostNamed:   "“%s” 글이 없습니다.",
+
+	AboutScreen:      "정보",
+	AboutTitle:       "제목",
+	AboutDescription: "소개",
+	AboutAuthor:      "글쓴이",
+	AboutURL:         "주소",
+	AboutPosts:       "글",
+	AboutTags:        "태그",
+	AboutMostUsed:    "많이 쓴 태그: %s",
+	AboutLanguages:   "언어",
+	AboutZone:        "시간대",
+	AboutSSH:         "SSH",
+	AboutHostKey:     "호스트 키",
 
 	ThemeStatus:    "테마: %s · T로 바꾸기",
 	ThemeDark:      "어두움",

@@ -17,7 +17,7 @@ type Messages struct {
 	KeySearch, KeyNextMatch, KeyPrevMatch, KeyClearSearch    string
 	KeyLinks, KeyContents, KeyChoose, KeyCopy, KeyGoTo       string
 	KeyPick, KeyChooseRelated, KeyChoosePrevious, KeyOpenRel string
-	KeyScroll, KeyClose                                      string
+	KeyScroll, KeyClose, KeyAbout, KeyOpen                   string
 	KeysTitle                                                string // the full-window help's header
 	KeysRange                                                string // "%d–%d of %d" keys shown
 
@@ -55,6 +55,13 @@ type Messages struct {
 	Copied           string // "Copied link %d …"
 	RelatedTitle     string
 	RelatedHint      string // "press %s to open …", the keys
+
+	// The about screen: its name and the labels of its lines.
+	AboutScreen                                         string
+	AboutTitle, AboutDescription, AboutAuthor, AboutURL string
+	AboutPosts, AboutTags, AboutLanguages, AboutZone    string
+	AboutSSH, AboutHostKey                              string
+	AboutMostUsed                                       string // "%s", the most used tags
 
 	// A window too small for the app, "%s" its smallest size ("20x8").
 	TooSmall, TooSmallShort, QQuits string

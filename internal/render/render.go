@@ -61,12 +61,27 @@ type Options struct {
 	// there are cores to run them costs memory and gains nothing. Zero
 	// means runtime.GOMAXPROCS(0).
 	MaxRenders int
+
+	// Host is how readers reach the server, as its hints write it
+	// ("blog.example.com", "-p 2222 blog.example.com"): a link to another
+	// post of the blog (content.PostLinkScheme) shows the deep link
+	// "ssh -t HOST SLUG" that opens it. It is one host for every session,
+	// so that they share the cache; empty shows "HOST".
+	Host string
+
+	// PostTitle, when set, gives the title of the blog's post slug, for a
+	// link to it that has no text of its own; false for a post the blog
+	// does not have, whose link then shows its text alone. The Renderer
+	// caches the result as if the titles never changed: give a new Blog a
+	// new Renderer.
+	PostTitle func(slug string) (title string, ok bool)
 }
 
 // Renderer renders posts and caches the results. It is safe for concurrent
 // use; concurrent requests for the same key render once.
 type Renderer struct {
 	limit    int64
+	links    postLinks
 	onRender func(time.Duration)
 	queue    renderQueue // of cache misses waiting for glamour
 	render   func(doc *content.Doc, width int, style Style) (string, error)
@@ -112,16 +127,23 @@ func New(opts Options) *Renderer {
 	if slots <= 0 {
 		slots = runtime.GOMAXPROCS(0)
 	}
-	return &Renderer{
+	r := &Renderer{
 		limit:    limit,
+		links:    postLinks{host: opts.Host, title: opts.PostTitle},
 		onRender: opts.OnRender,
 		queue:    renderQueue{slots: slots},
-		render:   renderDoc,
 		entries:  map[key]*list.Element{},
 		lru:      list.New(),
 		inflight: map[key]*call{},
 	}
+	r.render = func(doc *content.Doc, width int, style Style) (string, error) {
+		return renderLinked(doc, width, style, r.links)
+	}
+	return r
 }
+
+// Host is the host deep links to posts are shown with (Options.Host).
+func (r *Renderer) Host() string { return r.links.host }
 
 func keyFor(p *content.Post, width int, style Style) key {
 	return key{slug: p.Slug, sum: bodySum(p), width: max(width, MinWidth), style: style}
@@ -270,8 +292,14 @@ func (r *Renderer) Stats() Stats {
 // unbreakable words (URLs) and some wide-character runs over the edge,
 // which would make a terminal wrap them and break the layout.
 func renderDoc(doc *content.Doc, width int, style Style) (string, error) {
+	return renderLinked(doc, width, style, postLinks{})
+}
+
+// renderLinked is renderDoc showing links to posts as links says.
+func renderLinked(doc *content.Doc, width int, style Style, links postLinks) (string, error) {
 	var out bytes.Buffer
 	r := newWalk(doc, bufio.NewWriter(&out), width-4, style) // document margin (2) on each side
+	r.links = links
 	if _, err := r.render(doc.Root); err != nil {
 		return "", err
 	}

@@ -85,6 +85,9 @@ type walk struct {
 	owned bool
 
 	drawn int // how many nodes around this one draw their own children
+
+	links   postLinks // how links to other posts show
+	inTable bool      // cloning a table's cells (cloneTable, cloneCell)
 }
 
 func newWalk(doc *content.Doc, out *bufio.Writer, width int, style Style) *walk {
@@ -167,9 +170,20 @@ func (r *walk) funcOf(n ast.Node) renderer.NodeRendererFunc {
 // and table; and it may point into text added to src.
 func (r *walk) substitute(n ast.Node) ast.Node {
 	var s ast.Node
+	if slug, ok := r.postLinkTarget(n); ok && r.drawn == 0 {
+		// Inside a node that draws its children, the clone of that
+		// node has the link's nodes instead (cloneChildren).
+		s = r.postLink(n, slug)
+		p := newBlock()
+		p.AppendChild(p, s)
+		return s
+	}
 	switch n := n.(type) {
 	case *astext.Table:
 		s = r.wideTable(n)
+		if s == nil && r.hasPostLink(n) {
+			s = r.cloneTable(n)
+		}
 	case *ast.FencedCodeBlock:
 		// Glamour asks a fenced block for its language, and goldmark
 		// keeps the answer in the node: a write to the shared tree. So
@@ -188,14 +202,24 @@ func (r *walk) substitute(n ast.Node) ast.Node {
 			s = r.addText(string(n.Value))
 		}
 	case *astext.TableCell:
-		if !drawable(n) {
+		if !drawable(n) || r.hasPostLink(n) {
 			return r.cloneCell(n)
 		}
-	case *ast.Emphasis, *ast.Link, *ast.AutoLink, *astext.Strikethrough:
+	case *ast.Emphasis, *astext.Strikethrough:
+		if r.drawn == 0 && r.hasPostLinkChild(n) {
+			s = r.splitAtPostLinks(n)
+			break
+		}
+		if r.drawn == 0 && (!drawable(n) || hasSoftBreak(n) || r.hasPostLink(n)) {
+			s = r.clone(n)
+			r.unsoft(s)
+		}
+	case *ast.Link, *ast.AutoLink:
 		// Glamour draws their children itself: one it cannot draw would
 		// make it panic; the clone has its plain text instead. A soft
-		// line break inside is a space (see newWalk).
-		if r.drawn == 0 && (!drawable(n) || hasSoftBreak(n)) {
+		// line break inside is a space (see newWalk). A link to a post
+		// inside becomes what postLinkNodes shows.
+		if r.drawn == 0 && (!drawable(n) || hasSoftBreak(n) || r.hasPostLink(n)) {
 			s = r.clone(n)
 			r.unsoft(s)
 		}

@@ -120,6 +120,10 @@ func (r *walk) marks(cell ast.Node) int {
 		case ast.KindCodeSpan:
 			w += code
 		case ast.KindLink, ast.KindAutoLink, ast.KindImage:
+			if slug, ok := r.postLinkTarget(n); ok {
+				w += 1 + ansi.StringWidth(DeepLink(r.links.host, slug)) + code // " ssh -t HOST SLUG"
+				break
+			}
 			w += len("[10]")
 		}
 		return ast.WalkContinue, nil
@@ -132,6 +136,8 @@ func (r *walk) marks(cell ast.Node) int {
 // head and from its grandparent that it is in a table: the copy has
 // stand-ins for both.
 func (r *walk) cloneCell(cell *astext.TableCell) ast.Node {
+	r.inTable = true
+	defer func() { r.inTable = false }()
 	var row ast.Node = astext.NewTableRow(nil)
 	if cell.Parent() != nil && cell.Parent().Kind() == astext.KindTableHeader {
 		row = astext.NewTableHeader(astext.NewTableRow(nil))
@@ -153,7 +159,19 @@ func (r *walk) cloneCell(cell *astext.TableCell) ast.Node {
 // glamour would style each piece apart ("**a**** b**" in the no-colour
 // style's bold).
 func (r *walk) cloneChildren(dst, src ast.Node) {
-	for c := src.FirstChild(); c != nil; c = c.NextSibling() {
+	r.cloneRange(dst, src.FirstChild(), nil)
+}
+
+// cloneRange is cloneChildren for the siblings from first up to end
+// (exclusive; nil for all that follow).
+func (r *walk) cloneRange(dst, first, end ast.Node) {
+	for c := first; c != nil && c != end; c = c.NextSibling() {
+		if slug, ok := r.postLinkTarget(c); ok {
+			for _, n := range r.postLinkNodes(c, slug) {
+				dst.AppendChild(dst, n)
+			}
+			continue
+		}
 		if t, ok := c.(*ast.Text); ok {
 			if last, ok := dst.LastChild().(*ast.Text); ok && joins(last, t) {
 				last.Segment = last.Segment.WithStop(t.Segment.Stop)

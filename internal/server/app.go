@@ -171,6 +171,8 @@ func (s *Server) runApp(sess ssh.Session) {
 			s.Metrics.postViewed(p)
 			stats.viewed.Add(1)
 		},
+		Host:    s.hostHint(sess),
+		HostKey: s.hostKeyFingerprint(),
 	})
 	if s.wrapModel != nil {
 		model = s.wrapModel(model)

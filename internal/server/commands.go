@@ -23,14 +23,15 @@ import (
 // commandNames are the SSH commands; anything else given with a PTY is a
 // deep link (a slug or tag/NAME).
 var commandNames = map[string]string{
-	"ls":   "ls [--tag TAG] [--json] [--lang L]   the posts, newest first",
-	"tags": "tags [--json]                        every tag with its post count",
-	"read": "read SLUG [--width N] [--lang L]     a post rendered for a terminal",
-	"raw":  "raw SLUG [--lang L]                  a post's Markdown source",
-	"help": "help                                 this list",
+	"ls":    "ls [--tag TAG] [--json] [--lang L]   the posts, newest first",
+	"tags":  "tags [--json]                        every tag with its post count",
+	"read":  "read SLUG [--width N] [--lang L]     a post rendered for a terminal",
+	"raw":   "raw SLUG [--lang L]                  a post's Markdown source",
+	"about": "about [--json]                       the blog: title, author, languages, host key",
+	"help":  "help                                 this list",
 }
 
-var commandOrder = []string{"ls", "tags", "read", "raw", "help"}
+var commandOrder = []string{"ls", "tags", "read", "raw", "about", "help"}
 
 // cmdError is a failed command: its one-line message goes to stderr and
 // its status is the exit status: 1 for unknown commands, posts, tags and
@@ -108,6 +109,8 @@ func (s *Server) dispatch(env commandEnv, name string, args []string) error {
 		return s.cmdRead(env, args)
 	case "raw":
 		return s.cmdRaw(env, args)
+	case "about":
+		return s.cmdAbout(env, args)
 	case "help", "--help", "-h":
 		return s.cmdHelp(env)
 	}
@@ -367,6 +370,12 @@ func (s *Server) hostHint(sess ssh.Session) string {
 	if addr == "" {
 		addr = sess.LocalAddr().String()
 	}
+	return hintFor(addr)
+}
+
+// hintFor writes addr ("host:port") as ssh takes it: "host" for port 22,
+// else "-p PORT host".
+func hintFor(addr string) string {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
 		return addr // a bare host name

@@ -36,7 +36,8 @@ type Server struct {
 	HostKey gossh.Signer
 
 	// Renderer renders posts for every session, sharing its cache. Nil
-	// means a Renderer with default options.
+	// means a Renderer with default options, whose links to posts show
+	// the deep link with the host linkHost chooses and the Blog's titles.
 	Renderer *render.Renderer
 
 	// Logger receives one structured line per session and server events.
@@ -82,6 +83,8 @@ type Server struct {
 	limits   *limiter
 	refusals *refusalLog
 
+	listenAddr atomic.Pointer[net.Addr] // the first listener's, for linkHost
+
 	prerenderOnce sync.Once
 	firstFrames   frameCache
 	apps          appSet
@@ -107,8 +110,14 @@ func (s *Server) init() error {
 			return
 		}
 		if s.Renderer == nil {
+			var listen net.Addr
+			if a := s.listenAddr.Load(); a != nil {
+				listen = *a
+			}
 			s.Renderer = render.New(render.Options{
-				OnRender: func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
+				OnRender:  func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
+				Host:      linkHost(s.PublicAddr, listen),
+				PostTitle: postTitle(s.Blog),
 			})
 		}
 		if s.Metrics != nil {
@@ -175,6 +184,8 @@ func (s *Server) init() error {
 // Serve accepts SSH connections on l until Shutdown or Close. It always
 // returns a non-nil error; ErrServerClosed after Shutdown or Close.
 func (s *Server) Serve(l net.Listener) error {
+	addr := l.Addr()
+	s.listenAddr.CompareAndSwap(nil, &addr)
 	if err := s.init(); err != nil {
 		return err
 	}

@@ -237,15 +237,15 @@ func TestGoldenSmallWindows(t *testing.T) {
 		s := startSession(t, Options{Width: 20, Height: 8})
 		s.golden("list_20x8", "sshblog · 4 posts", "? more")
 		s.send("?")
-		s.golden("help_20x8", "keys · 1–6 of 13", "? close")
+		s.golden("help_20x8", "keys · 1–6 of 14", "? close")
 	})
 	t.Run("20x10 help", func(t *testing.T) {
 		s := startSession(t, Options{Width: 20, Height: 10})
 		s.waitFor("sshblog · 4 posts")
 		s.send("?")
-		s.golden("help_20x10", "keys · 1–8 of 13", "↑/↓ scroll ? close")
+		s.golden("help_20x10", "keys · 1–8 of 14", "↑/↓ scroll ? close")
 		s.send("j", "j", "j", "j", "j", "\x1b[B") // j and the down arrow
-		s.golden("help_20x10_scrolled", "keys · 6–13 of 13", "ctrl+c quit")
+		s.golden("help_20x10_scrolled", "keys · 7–14 of 14", "ctrl+c quit")
 		s.send("?")
 		s.waitFor("sshblog · 4 posts", "? more")
 	})

@@ -12,6 +12,7 @@ import (
 type globalKeyMap struct {
 	Help      key.Binding
 	Theme     key.Binding
+	About     key.Binding // the about page (about.go)
 	ForceQuit key.Binding
 }
 
@@ -19,6 +20,7 @@ func newGlobalKeyMap(t *locale.Messages) globalKeyMap {
 	return globalKeyMap{
 		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", t.KeyMore)),
 		Theme:     key.NewBinding(key.WithKeys("T"), key.WithHelp("T", t.KeyTheme)),
+		About:     key.NewBinding(key.WithKeys("i"), key.WithHelp("i", t.KeyAbout)),
 		ForceQuit: key.NewBinding(key.WithKeys("ctrl+c"), key.WithHelp("ctrl+c", t.KeyQuit)),
 	}
 }

@@ -199,7 +199,7 @@ func TestGoldenKorean(t *testing.T) {
 		s := startSession(t, Options{Width: 20, Height: 10, Lang: korean})
 		s.waitFor("sshblog · 글 4개")
 		s.send("?")
-		s.golden("ko_help_20x10", "키 · 13개 중 1–8", "? 닫기")
+		s.golden("ko_help_20x10", "키 · 14개 중 1–8", "? 닫기")
 	})
 	t.Run("19x24", func(t *testing.T) {
 		s := startSession(t, Options{Width: 19, Height: 24, Lang: korean})

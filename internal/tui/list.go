@@ -128,6 +128,7 @@ type postList struct {
 	lang string // the reader's locale: rows show posts in its translation
 	blog *content.Blog
 	tag  string // "" means every post
+	desc string // the site's description, under the header when nothing else is
 	flt  listFilter
 
 	width, height int
@@ -310,6 +311,9 @@ func (l *postList) view(blogName, notice string) string {
 	sub := filterLine(&l.list, st)
 	if sub == "" && notice != "" {
 		sub = st.notice.Render(notice)
+	}
+	if sub == "" && l.desc != "" {
+		sub = st.muted.Render(l.desc)
 	}
 	body := listBody(&l.list, st, l.flt.stale(&l.list), l.t.Filtering, l.t.NoPosts, l.t.NoPostMatches)
 	return fit(indent(truncate(header, inner), g)+"\n"+

@@ -43,6 +43,14 @@ type Options struct {
 	// is a catalogue for it, English otherwise, and posts show in their
 	// translation into it, else in the site's default language.
 	Lang string
+
+	// Host is how this reader reaches the server ("blog.example.com",
+	// "-p 2222 blog.example.com"), for the about page and the deep links
+	// of the links picker; empty means the Renderer's Host.
+	Host string
+	// HostKey is the server's host key fingerprint ("SHA256:…") for the
+	// about page; empty leaves it out.
+	HostKey string
 }
 
 type page int
@@ -51,6 +59,7 @@ const (
 	pageList page = iota
 	pageReader
 	pageTags
+	pageAbout
 )
 
 // Model is the whole app. It implements tea.Model; its Update never blocks.
@@ -69,6 +78,7 @@ type Model struct {
 	list   postList
 	reader reader
 	tags   tagList
+	about  aboutPage
 
 	keys     globalKeyMap
 	help     help.Model
@@ -138,6 +148,13 @@ func New(opts Options) *Model {
 	m.list = newPostList(blog, m.st, m.dates, t, opts.Lang)
 	m.reader = newReader(r, m.st, m.dates, style, t, opts.Lang)
 	m.tags = newTagList(m.st, t, opts.Lang)
+	host := opts.Host
+	if host == "" {
+		host = r.Host()
+	}
+	m.reader.links = linkTargets{host: host, blog: blog}
+	m.about = newAboutPage(m.st, t, NewAbout(blog, host, opts.HostKey))
+	m.list.desc = aboutClean(blog.Site().Description)
 	m.width, m.height = sanitizeSize(opts.Width, opts.Height)
 	m.layout()
 	m.onOpen = opts.OnOpen
@@ -270,6 +287,12 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 
+	case navigateMsg:
+		return m.setPage(msg.to)
+
+	case openSlugMsg:
+		return m.openLinked(msg.slug)
+
 	case tea.MouseWheelMsg:
 		if m.tooSmall() {
 			return nil
@@ -286,6 +309,9 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		if m.page == pageReader {
 			return m.reader.update(msg)
+		}
+		if m.page == pageAbout {
+			return m.about.Update(msg)
 		}
 		return nil
 
@@ -331,7 +357,16 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.helpPaneKey(msg)
 	}
 	m.notice = ""
+	if m.page != pageAbout && !m.typing() && key.Matches(msg, m.keys.About) {
+		m.about.show(m.page)
+		return m.setPage(pageAbout)
+	}
 	switch m.page {
+	case pageAbout:
+		if key.Matches(msg, m.keys.Help) {
+			return m.toggleHelp()
+		}
+		return m.about.Update(msg)
 	case pageList:
 		return m.listKey(msg)
 	case pageReader:
@@ -519,6 +554,7 @@ func (m *Model) prefetchNext() tea.Cmd {
 
 func (m *Model) setPage(s page) tea.Cmd {
 	m.page = s
+	m.keys.About.SetEnabled(s != pageAbout)
 	return m.layout()
 }
 
@@ -584,6 +620,8 @@ func (m *Model) activeKeys() help.KeyMap {
 		return &m.reader
 	case pageTags:
 		return &m.tags
+	case pageAbout:
+		return &m.about
 	}
 	return &m.list
 }
@@ -678,6 +716,7 @@ func (m *Model) layout() tea.Cmd {
 	m.bodyH = bodyH
 	m.sizeLists(bodyH)
 	m.reader.setSize(m.width, bodyH)
+	m.about.SetSize(m.width, bodyH)
 	if m.page == pageReader && !m.tooSmall() {
 		return m.reader.refresh()
 	}
@@ -741,6 +780,9 @@ func (m *Model) View() tea.View {
 	case pageTags:
 		body = m.tags.view(m.blog.Name)
 		title = m.t.TagsScreen + " · " + m.blog.Name
+	case pageAbout:
+		body = m.about.view()
+		title = m.t.AboutScreen + " · " + m.blog.Name
 	default:
 		body = m.list.view(m.blog.Name, m.notice)
 		title = m.blog.Name

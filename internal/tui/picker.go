@@ -23,6 +23,7 @@ const (
 type pickItem struct {
 	title  string // one line of plain text
 	url    string // links: where it goes, shown under the title
+	slug   string // links to a post of the blog: its slug; url is then the deep link
 	indent int    // contents: columns before the title, by heading level
 	line   int    // contents: the heading's line in the text; -1 if not found
 }
@@ -179,7 +180,11 @@ func (p *picker) view(width, height int) string {
 		lines = append(lines, head+titleStyle.Render(truncate(it.title, text)))
 		if per == 2 {
 			pad := strings.Repeat(" ", 2+numW+2)
-			lines = append(lines, pad+hyperlink(it.url, st.muted.Render(truncate(it.url, max(0, inner-len(pad))))))
+			u := st.muted.Render(truncate(it.url, max(0, inner-len(pad))))
+			if it.slug == "" {
+				u = hyperlink(it.url, u) // a deep link is a command, not a URL
+			}
+			lines = append(lines, pad+u)
 		}
 	}
 	if len(p.items) > fits {

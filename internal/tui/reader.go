@@ -86,7 +86,8 @@ type reader struct {
 	hasNext, hasPrev bool // n and p have somewhere to go
 
 	search search
-	panel  *picker // links or contents shown over the text; nil when closed
+	panel  *picker     // links or contents shown over the text; nil when closed
+	links  linkTargets // links to other posts: how they show and open
 
 	width, height int
 }
@@ -505,11 +506,11 @@ func (r *reader) openPanel(kind pickerKind) {
 	var items []pickItem
 	if kind == pickLinks {
 		for _, l := range r.outline.Links {
-			title := l.Text
+			it := r.links.item(l)
 			if l.Image {
-				title = fmt.Sprintf(r.t.ImageLink, title)
+				it.title = fmt.Sprintf(r.t.ImageLink, it.title)
 			}
-			items = append(items, pickItem{title: title, url: l.URL})
+			items = append(items, it)
 		}
 	} else {
 		hs := r.outline.Headings
@@ -531,6 +532,7 @@ func (r *reader) openPanel(kind pickerKind) {
 		return
 	}
 	r.panel = newPicker(kind, r.st, r.t, items)
+	r.panel.syncChoose()
 	if kind == pickContents {
 		// Start on the heading being read.
 		y := r.vp.YOffset()
@@ -552,10 +554,14 @@ func (r *reader) panelKey(msg tea.KeyPressMsg) tea.Cmd {
 		return nil
 	}
 	i := p.update(msg)
+	p.syncChoose()
 	if i < 0 {
 		return nil
 	}
 	it := p.items[i]
+	if p.kind == pickLinks && it.slug != "" {
+		return openSlug(it.slug) // a post of the blog: open it
+	}
 	if p.kind == pickLinks {
 		p.copied, p.copiedNum = it.url, i+1
 		return tea.SetClipboard(it.url)

@@ -125,7 +125,7 @@ func newHelpPaneKeys() helpPaneKeys {
 // helpGroups is every key of the screen on display, in groups, then the
 // keys that work everywhere.
 func (m *Model) helpGroups() [][]key.Binding {
-	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true, m.t), m.keys.Theme, m.keys.ForceQuit})
+	return append(m.activeKeys().FullHelp(), []key.Binding{helpBinding(true, m.t), m.keys.About, m.keys.Theme, m.keys.ForceQuit})
 }
 
 // helpPane reports whether the full help takes the whole window, one key a
