@@ -508,12 +508,17 @@ func sameTags(got, want []string) bool {
 
 var urlRE = regexp.MustCompile(`\S*://\S*`)
 
+// imageRE is an image as the terminal shows it, "Image: alt → URL", where
+// the page shows a picture and no text: neither side's words.
+var imageRE = regexp.MustCompile(`Image: [^\n→]*→ \S+`)
+
 // words splits a text into lower-case words. Letters of scripts written
 // without spaces (Han, kana) are a word each, so a Chinese or Japanese
 // text is compared character by character; Hangul is written with spaces
 // and keeps its words. URLs are left out: the terminal shows link targets
 // that the HTML's text does not.
 func words(s string) map[string]int {
+	s = imageRE.ReplaceAllString(s, " ")
 	s = urlRE.ReplaceAllString(s, " ")
 	m := map[string]int{}
 	var w []rune
