@@ -80,11 +80,9 @@ type Tag struct {
 	Category bool // some post has it under "categories" rather than "tags"
 }
 
-// Load reads every Markdown file (.md, .markdown, any case) below the root
-// of fsys, in every subfolder. It skips names starting with "." (files and
-// folders), and files starting with "_" (Hugo's _index.md section pages),
-// "#" or "~" (editor backups). A Hugo page bundle, my-post/index.md, is
-// named by its folder.
+// Load reads the blog at the root of fsys: a Jekyll site, a Hugo site or
+// a folder of posts (see the package documentation), with the site's
+// config read by ReadSite unless opts.Site gives it.
 //
 // A file may be a symbolic link to a Markdown file inside fsys; a link
 // that leads out of it, to a hidden or non-Markdown file or to a folder is
@@ -92,18 +90,19 @@ type Tag struct {
 // does not enter them. A post whose body is longer than MaxPostBytes is
 // loaded cut, and Warnings says so.
 //
-// Each file is parsed as the package documentation describes. Drafts,
-// unpublished posts and posts dated after opts.Now are loaded but hidden
-// unless opts says otherwise; Hidden counts them. Files are read and parsed
-// in parallel (fsys must allow concurrent reads, as os.DirFS, embed.FS and
-// fstest.MapFS do); the result does not depend on it.
+// Every file's head (front matter, name, date, slug) is read first, then
+// every shown post's body, with the whole site known to its templates.
+// Drafts, unpublished posts and posts dated after opts.Now are loaded but
+// hidden unless opts says otherwise; Hidden counts them. Files are read
+// and parsed in parallel (fsys must allow concurrent reads, as os.DirFS,
+// embed.FS and fstest.MapFS do); the result does not depend on it.
 //
 // A broken file does not stop the load: it is left out and reported in
 // problems, one *ParseError per file, sorted by path, each naming the file
-// and, where it can, the line. Two posts with one slug are a problem for
-// the one left out, naming both; a visible post wins over a hidden one,
-// then the first by path. err is non-nil only when fsys itself cannot be
-// walked.
+// and, where it can, the line. What the operator should know about posts
+// that did load (shared slugs, failing templates, cut posts, a broken
+// config, a Jekyll post misnamed) is in Blog.Warnings. err is non-nil only
+// when fsys itself cannot be walked.
 func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -112,7 +111,9 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	site := opts.Site
 	var errs, warnings []*ParseError
 	if site == nil {
-		site, errs = ReadSite(fsys)
+		// A config that cannot be read is a warning: the blog is shown
+		// with what could be read, and defaults for the rest.
+		site, warnings = ReadSite(fsys)
 	}
 	if opts.Location == nil {
 		opts.Location = site.Location
@@ -575,10 +576,11 @@ func (b *Blog) Len() int { return len(b.posts) }
 // Hidden is the number of posts left out as drafts, unpublished or future.
 func (b *Blog) Hidden() int { return b.hidden }
 
-// Warnings are what an operator should know about posts that did load, one
-// *ParseError (with Warning set) per post, sorted by path: today, posts
-// longer than MaxPostBytes, which are shown cut. Check prints them; they
-// are not problems, and the posts are served.
+// Warnings are what an operator should know about a blog that did load,
+// *ParseErrors with Warning set, sorted by path and line: posts shown cut
+// (longer than MaxPostBytes), posts sharing a slug, templates that failed,
+// Jekyll posts not named as Jekyll requires, a config that could not be
+// read. Check prints them; they are not problems, and the blog is served.
 func (b *Blog) Warnings() []error { return b.warnings }
 
 // Post finds a visible post by slug, case-insensitively.
