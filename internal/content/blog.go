@@ -65,6 +65,17 @@ type Blog struct {
 	site     *Site
 }
 
+// Language is the site's language a reader's locale ("zh_TW.UTF-8")
+// picks, as Post.In picks translations; "" when it picks none of them, and
+// the reader gets the site's default.
+func (b *Blog) Language(locale string) string {
+	var codes []string
+	for _, l := range b.Site().Languages {
+		codes = append(codes, l.Code)
+	}
+	return pickLang(locale, codes)
+}
+
 // Site is what the site's config said; never nil for a loaded Blog.
 func (b *Blog) Site() *Site {
 	if b.site == nil {

@@ -74,24 +74,39 @@ func (p *Post) Translations() []*Post { return p.translations }
 // In returns the post's translation in lang ("ko", "ko_KR.UTF-8", "en-US"
 // match by their language part), or p itself when there is none.
 func (p *Post) In(lang string) *Post {
+	codes := make([]string, len(p.translations))
+	for i, t := range p.translations {
+		codes[i] = t.Lang
+	}
 	// The whole tag first ("zh_Hant_TW.UTF-8" is zh-hant-tw, not zh),
 	// then its language.
-	full := langTag(lang)
-	for _, t := range p.translations {
-		if langTag(t.Lang) == full {
-			return t
-		}
-	}
-	base := baseLang(lang)
-	if base == "" {
-		return p
-	}
-	for _, t := range p.translations {
-		if baseLang(t.Lang) == base {
-			return t
+	if c := pickLang(lang, codes); c != "" {
+		for _, t := range p.translations {
+			if t.Lang == c {
+				return t
+			}
 		}
 	}
 	return p
+}
+
+// pickLang is the code among codes that a reader's locale picks: the
+// whole tag first, then its language; "" when none.
+func pickLang(lang string, codes []string) string {
+	full := langTag(lang)
+	for _, c := range codes {
+		if langTag(c) == full {
+			return c
+		}
+	}
+	if base := baseLang(lang); base != "" {
+		for _, c := range codes {
+			if baseLang(c) == base {
+				return c
+			}
+		}
+	}
+	return ""
 }
 
 // langTag is a language tag or POSIX locale in the form of Hugo's language

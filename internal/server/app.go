@@ -149,7 +149,10 @@ func (s *Server) runApp(sess ssh.Session) {
 
 	// A reader who opens the home list at a size someone already had sees
 	// that first frame before their app is even built.
-	home := frameKey{cols, rows, style, locale.Base(lang)}
+	// Keyed by what the frame depends on, the catalogue and the site's
+	// language the reader gets, so that no client-made LANG value takes a
+	// place of its own.
+	home := frameKey{cols, rows, style, app.t.Lang + "/" + s.Blog.Language(lang)}
 	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
 	cached := false
 	if cacheable {
