@@ -151,7 +151,8 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	}
 	results := make([]loadResult, len(files))
 	parallel(len(files), func(i int) {
-		po := parseOptions{loc: opts.Location, kind: site.Kind, contentLang: files[i].lang, contentDir: files[i].dir, langs: langs}
+		po := parseOptions{loc: opts.Location, kind: site.Kind, contentLang: files[i].lang, contentDir: files[i].dir,
+			langs: langs, emoji: site.Emoji}
 		results[i] = loadFile(fsys, files[i], po)
 	})
 	var heads []*parsed

@@ -90,7 +90,7 @@ func (p *Post) Doc() *Doc {
 // parseDoc parses the post's Markdown into its tree: the leading heading
 // that became the title left out, the note of a cut post added.
 func (p *Post) parseDoc() *Doc {
-	d := parseDoc(p.markdown, p.hugo)
+	d := p.flavour.parse(p.markdown)
 	p.shape(d)
 	return d
 }

@@ -57,18 +57,35 @@ func (t *textBuf) text(s string) *ast.Text {
 	return ast.NewTextSegment(t.segment(strings.ReplaceAll(s, "&", "&amp;")))
 }
 
-// jekyllMarkdown and hugoMarkdown parse bodies as kramdown (Jekyll) and
+// markdowns parse bodies as kramdown (Jekyll) and
 // goldmark (Hugo) read them, as far as a terminal can show the difference:
 // GitHub-flavoured Markdown without single-tilde strikethrough, definition
 // lists and footnotes, raw HTML turned into nodes, and for Jekyll the
 // kramdown syntax besides (attribute lists, its tables, HTML blocks that
 // run to their closing tag).
-var (
-	jekyllMarkdown = newMarkdown(true)
-	hugoMarkdown   = newMarkdown(false)
-)
+//
+// With emoji, GitHub's emoji codes (":smile:") become the emoji, as Hugo's
+// enableEmoji and Jekyll's jemoji plugin make them.
+var markdowns = [4]goldmark.Markdown{ // by flavour.index
+	newMarkdown(true, false), newMarkdown(false, false), newMarkdown(true, true), newMarkdown(false, true),
+}
 
-func newMarkdown(kramdown bool) goldmark.Markdown {
+// flavour is the Markdown a post is written in: Jekyll's kramdown or
+// Hugo's goldmark, with or without emoji codes.
+type flavour struct{ hugo, emoji bool }
+
+func (f flavour) index() int {
+	i := 0
+	if f.hugo {
+		i |= 1
+	}
+	if f.emoji {
+		i |= 2
+	}
+	return i
+}
+
+func newMarkdown(kramdown, emoji bool) goldmark.Markdown {
 	exts := []goldmark.Extender{
 		extension.Table, linkifyExtension{}, postLinkExtension{}, extension.TaskList,
 		extension.DefinitionList, // footnoteExtension, not extension.Footnote: see footnote.go
@@ -76,6 +93,9 @@ func newMarkdown(kramdown bool) goldmark.Markdown {
 	}
 	if kramdown {
 		exts = append(exts, kramdownExtension{})
+	}
+	if emoji {
+		exts = append(exts, emojiExtension{})
 	}
 	return goldmark.New(goldmark.WithParser(newParser()), goldmark.WithExtensions(exts...))
 }
@@ -145,11 +165,11 @@ func (b nestingBound) Open(parent ast.Node, reader text.Reader, pc parser.Contex
 
 // parseDoc parses a post's body (Markdown after Liquid). hugo says the post
 // is Hugo's, which reads no kramdown.
-func parseDoc(body string, hugo bool) *Doc {
-	md := jekyllMarkdown
-	if hugo {
-		md = hugoMarkdown
-	}
+func parseDoc(body string, hugo bool) *Doc { return flavour{hugo: hugo}.parse(body) }
+
+// parse parses body in the flavour's Markdown.
+func (f flavour) parse(body string) *Doc {
+	md := markdowns[f.index()]
 	src := []byte(body)
 	tb := &textBuf{base: len(src)}
 	pc := parser.NewContext()

@@ -103,6 +103,7 @@ type parseOptions struct {
 	contentLang string         // the language of the folder the file is in (Hugo's contentDir per language); "" when shared
 	contentDir  string         // the folder of posts the file was found in: translations share their path below it
 	langs       []string       // the site's language codes, for Hugo's post.ko.md names
+	emoji       bool           // the site shows emoji codes as emoji (Site.Emoji)
 }
 
 // parsed is a post plus what the loader needs to decide whether to show it
@@ -125,6 +126,7 @@ type parsed struct {
 	header    string         // the front matter's text
 	hugo      bool           // Hugo's: shortcodes rather than Liquid, and Markdown without kramdown's syntax
 	jekyll    bool           // in a Jekyll site
+	emoji     bool           // the site shows emoji codes as emoji
 	cut       bool           // the body was cut
 	size      int64          // the file's size, for the cut note
 	sizeOver  bool           // the size is not known: the file is longer
@@ -244,7 +246,7 @@ func parseHead(name string, data []byte, po parseOptions) (*parsed, error) {
 	p := &Post{Path: name, Source: text, Lang: postLang}
 	hugo := po.kind == Hugo || po.kind == PostsFolder && (lang == "toml" || looksHugo(body))
 	pp := &parsed{post: p, draft: inDrafts(name), body: body, fmLang: lang, header: header, hugo: hugo,
-		cut: cut, size: po.size, jekyll: po.kind == Jekyll, stem: cmpOr(stemRest, stem), fileDate: fileDate, key: key,
+		cut: cut, size: po.size, jekyll: po.kind == Jekyll, emoji: po.emoji, stem: cmpOr(stemRest, stem), fileDate: fileDate, key: key,
 		bodyLine: strings.Count(text[:len(text)-len(body)], "\n") + 1}
 	if pp.size <= 0 || pp.size < int64(len(data)) {
 		// The file system did not tell, or the file grew: what was read
@@ -468,8 +470,8 @@ func (pp *parsed) parseBody(site *bodySite) {
 	}
 
 	p.Body = trimLeadingBlankLines(body)
-	p.markdown, p.hugo = p.Body, pp.hugo
-	doc := parseDoc(p.markdown, p.hugo)
+	p.markdown, p.flavour = p.Body, flavour{hugo: pp.hugo, emoji: pp.emoji}
+	doc := p.flavour.parse(p.markdown)
 	if h, _, ok := doc.leadingHeading(); ok {
 		switch {
 		case !pp.headTitle && !pp.jekyll:

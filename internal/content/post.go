@@ -33,7 +33,7 @@ type Post struct {
 	// What Doc needs to parse the body again the way Load did.
 	docs        *docCache // the Blog's trees; nil for a post not from Load
 	markdown    string    // the Markdown parsed: Body without the cut note
-	hugo        bool      // parsed as Hugo's (no kramdown)
+	flavour     flavour   // the Markdown it is parsed as: Jekyll's or Hugo's, with or without emoji codes
 	dropHeading bool      // the leading heading became the title: not shown
 	note        string    // the cut note, a paragraph after the rest
 }

@@ -65,6 +65,10 @@ type Site struct {
 	DefaultLanguage string
 	Languages       []Language
 
+	// Emoji is Hugo's enableEmoji, or the jemoji plugin in Jekyll's
+	// plugins: GitHub's emoji codes (":smile:") show as the emoji.
+	Emoji bool
+
 	// Permalink is Jekyll's "permalink" style or pattern ("date" by
 	// default), for page.url and post_url.
 	Permalink string

@@ -263,6 +263,15 @@ func readJekyll(fsys fs.FS, name string) (*Site, []*ParseError) {
 		}
 	}
 	s.DefaultLanguage = c.str("lang")
+	for _, key := range []string{"plugins", "gems"} { // gems: Jekyll 2's name
+		if list, ok := c.val[key].([]any); ok {
+			for _, v := range list {
+				if v == "jemoji" {
+					s.Emoji = true
+				}
+			}
+		}
+	}
 	s.Permalink = "date"
 	if p := c.str("permalink"); p != "" {
 		s.Permalink = p
@@ -352,6 +361,7 @@ func readHugo(fsys fs.FS) (s *Site, probs []*ParseError, ok bool) {
 	s.URL = c.str("baseURL")
 	s.TimeZone, s.Location = c.zone("timeZone")
 	s.Future = c.boolean("buildFuture")
+	s.Emoji = c.boolean("enableEmoji")
 	s.MarkdownExt = hugoMarkdownExt
 	s.DefaultLanguage = strings.ToLower(c.str("defaultContentLanguage"))
 	if s.DefaultLanguage == "" {
