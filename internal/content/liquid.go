@@ -230,7 +230,7 @@ func (ls *liquidSite) newConfig() render.Config {
 // render evaluates one post body. path is the post file's path in FS;
 // bodyLine is the file line the body starts at (so problems carry FILE
 // lines); page is page.* (front matter + url, date, slug, tags,
-// categories, title, id, path — the lead fills it). It never fails: it
+// categories, title, id, path, filled by Load). It never fails: it
 // returns the text a reader should see and the problems.
 func (ls *liquidSite) render(path, body string, bodyLine int, page map[string]any) (string, []bodyProblem) {
 	if !strings.Contains(body, "{{") && !strings.Contains(body, "{%") {
@@ -241,8 +241,67 @@ func (ls *liquidSite) render(path, body string, bodyLine int, page map[string]an
 		page = map[string]any{}
 	}
 	vars := map[string]any{"site": ls.site, "page": page, liquidRunKey: run}
-	out := run.eval(body, path, max(bodyLine, 1), vars)
+	out := run.eval(joinObjectLines(body), path, max(bodyLine, 1), vars)
 	return out, dedupeProblems(run.problems)
+}
+
+// rawStart finds {% raw %} in any of its spellings.
+var rawStart = regexp.MustCompile(`\{%-?\s*raw\s*-?%\}`)
+var rawEnd = regexp.MustCompile(`\{%-?\s*endraw\s*-?%\}`)
+
+// joinObjectLines puts an output tag that spans lines ("{{ site.posts\n
+// | size }}") on one line: Ruby's Liquid reads it, osteele/liquid's scanner
+// matches {{ }} only within a line and would show it as text
+// (docs/upstream.md). Text between raw and endraw is left as written.
+// Lines after such a tag are reported one line early per line it joined.
+func joinObjectLines(src string) string {
+	if !strings.Contains(src, "{{") || !strings.Contains(src, "\n") {
+		return src
+	}
+	var b []byte
+	for i := 0; i < len(src); {
+		if loc := rawStart.FindStringIndex(src[i:]); loc != nil && loc[0] == 0 {
+			end := len(src)
+			if e := rawEnd.FindStringIndex(src[i+loc[1]:]); e != nil {
+				end = i + loc[1] + e[1]
+			}
+			b = append(b, src[i:end]...)
+			i = end
+			continue
+		}
+		open := strings.Index(src[i:], "{{")
+		rawAt := strings.Index(src[i:], "{%")
+		if open < 0 {
+			b = append(b, src[i:]...)
+			break
+		}
+		if rawAt >= 0 && rawAt < open {
+			if loc := rawStart.FindStringIndex(src[i+rawAt:]); loc != nil && loc[0] == 0 {
+				b = append(b, src[i:i+rawAt]...)
+				i += rawAt
+				continue
+			}
+		}
+		open += i
+		closeAt := strings.Index(src[open+2:], "}}")
+		if closeAt < 0 {
+			b = append(b, src[i:]...)
+			break
+		}
+		closeAt += open + 2
+		inner := src[open+2 : closeAt]
+		b = append(b, src[i:open+2]...)
+		if strings.Contains(inner, "\n") && !strings.Contains(inner, "{{") && !strings.Contains(inner, "{%") {
+			inner = strings.ReplaceAll(inner, "\n", " ")
+		}
+		b = append(b, inner...)
+		b = append(b, "}}"...)
+		i = closeAt + 2
+	}
+	if b == nil {
+		return src
+	}
+	return string(b)
 }
 
 // eval renders src (of file name, starting at line firstLine) with vars.

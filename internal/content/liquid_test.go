@@ -326,3 +326,20 @@ func BenchmarkLiquidRender(b *testing.B) {
 		}
 	}
 }
+
+// Ruby's Liquid reads an output tag across lines; osteele/liquid's scanner
+// does not (docs/upstream.md): joinObjectLines puts it on one line.
+func TestLiquidObjectAcrossLines(t *testing.T) {
+	ls := newLiquidSite(liquidInput{Site: &Site{}})
+	for _, tt := range []struct{ in, want string }{
+		{"a {{ 'x'\n | upcase }} b", "a X b"},
+		{"{{ 'y' |\n  upcase\n}}", "Y"},
+		{"{% raw %}{{ 'x'\n | upcase }}{% endraw %}", "{{ 'x'\n | upcase }}"},
+		{"one\n{{ 'z' | upcase }}\ntwo", "one\nZ\ntwo"},
+	} {
+		got, problems := ls.render("_posts/x.md", tt.in, 1, nil)
+		if got != tt.want || len(problems) != 0 {
+			t.Errorf("render(%q) = %q, %v; want %q", tt.in, got, problems, tt.want)
+		}
+	}
+}
