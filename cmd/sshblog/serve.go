@@ -184,7 +184,8 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			Broken:            len(problems),
 			Version:           "sshblog",
 		}
-		logger.Info("serving", "addr", ln.Addr().String(), "posts", blog.Len(), "hidden", blog.Hidden(),
+		logger.Info("serving", "addr", ln.Addr().String(), "title", blog.Name, "site", blog.Site().Kind.String(),
+			"posts", blog.Len(), "hidden", blog.Hidden(),
 			"fingerprint", server.Fingerprint(signer.PublicKey()), "version", versionString())
 
 		var httpSrv *http.Server

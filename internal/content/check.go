@@ -22,7 +22,8 @@ import (
 // opts.Root, when set, wins over root. opts.Future and opts.Drafts count the
 // posts they show as visible, as the server would.
 //
-// The summary reads "12 posts, 3 hidden, 1 error": posts counts every post
+// The summary reads "12 posts, 3 hidden, 1 error" ("12 posts (and 5
+// translations), ..." when posts have translations): posts counts every post
 // that loaded, visible or hidden (drafts, unpublished, future, expired);
 // hidden counts those of them the blog would not show; errors counts the
 // problems. A folder that cannot be read, or that holds no post at all, is
@@ -79,7 +80,17 @@ func Check(w io.Writer, fsys fs.FS, root string, opts Options) (errs int) {
 			errs++
 		}
 	}
-	fmt.Fprintf(w, "%d %s, %d hidden, %d %s", posts, plural(posts, "post", "posts"), hidden, errs, plural(errs, "error", "errors"))
+	fmt.Fprintf(w, "%d %s", posts, plural(posts, "post", "posts"))
+	if blog != nil {
+		tr := 0
+		for _, p := range blog.Posts() {
+			tr += max(0, len(p.Translations())-1)
+		}
+		if tr > 0 {
+			fmt.Fprintf(w, " (and %d %s)", tr, plural(tr, "translation", "translations"))
+		}
+	}
+	fmt.Fprintf(w, ", %d hidden, %d %s", hidden, errs, plural(errs, "error", "errors"))
 	if nwarn > 0 {
 		fmt.Fprintf(w, ", %d %s", nwarn, plural(nwarn, "warning", "warnings"))
 	}
