@@ -135,25 +135,16 @@ func boundedJoin(a, b string) (string, error) {
 	return a + b, nil
 }
 
-// relativeURL is Jekyll's relative_url: baseurl before a path. The URL of
-// a post of the blog becomes a link to it (sshblog:SLUG), as post_url's.
-func (ls *liquidSite) relativeURL(v any) string {
-	s := urlInput(v)
-	if s == "" && v == nil {
-		return ""
-	}
-	if isAbsoluteURL(s) {
-		return s
-	}
-	if p := ls.postAtURL(s); p != nil {
-		return PostLinkScheme + p.Slug
-	}
-	return uriEscape(ls.baseURL + ensureSlash(s))
-}
+// relativeURL is Jekyll's relative_url: baseurl before a path.
+func (ls *liquidSite) relativeURL(v any) string { return ls.siteURL(v, ls.baseURL) }
 
 // absoluteURL is Jekyll's absolute_url: the site's URL (with baseurl)
 // before a path.
-func (ls *liquidSite) absoluteURL(v any) string {
+func (ls *liquidSite) absoluteURL(v any) string { return ls.siteURL(v, cmpOr(ls.url, ls.baseURL)) }
+
+// siteURL puts base before a path of the site. The URL of a post of the
+// blog becomes a link to it (sshblog:SLUG), as post_url's.
+func (ls *liquidSite) siteURL(v any, base string) string {
 	s := urlInput(v)
 	if s == "" && v == nil {
 		return ""
@@ -164,10 +155,7 @@ func (ls *liquidSite) absoluteURL(v any) string {
 	if p := ls.postAtURL(s); p != nil {
 		return PostLinkScheme + p.Slug
 	}
-	if ls.url == "" {
-		return ls.relativeURL(s)
-	}
-	return uriEscape(ls.url + ensureSlash(s))
+	return uriEscape(base + ensureSlash(s))
 }
 
 func urlInput(v any) string {

@@ -154,17 +154,6 @@ func (pp *parsed) cutWarning() *ParseError {
 
 var utf8BOM = []byte("\xef\xbb\xbf")
 
-// parsePost turns one file into a Post on its own, as Load does for a site
-// with no other post: parseHead, then parseBody.
-func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
-	pp, err := parseHead(name, data, po)
-	if err != nil {
-		return nil, err
-	}
-	pp.parseBody(nil)
-	return pp, nil
-}
-
 // parseHead reads one file up to its body: front matter, title, dates,
 // slug, tags, language. name is the file's path inside the loaded fs.FS;
 // it is used in error messages and for the date, slug and title of posts
@@ -458,7 +447,7 @@ func (pp *parsed) parseBody(site *bodySite) {
 		if site != nil {
 			env.Ref = site.ref
 		}
-		body, pp.problems = expandShortcodesEnv(body, pp.bodyLine, env)
+		body, pp.problems = expandShortcodes(body, pp.bodyLine, env)
 	case strings.Contains(body, "{{") || strings.Contains(body, "{%"):
 		ls := site.liquidSite()
 		body, pp.problems = ls.render(p.Path, body, pp.bodyLine, pp.pageVars())

@@ -230,3 +230,14 @@ func TestSlugify(t *testing.T) {
 		}
 	}
 }
+
+// parsePost turns one file into a Post on its own, as Load does for a site
+// with no other post: parseHead, then parseBody.
+func parsePost(name string, data []byte, po parseOptions) (*parsed, error) {
+	pp, err := parseHead(name, data, po)
+	if err != nil {
+		return nil, err
+	}
+	pp.parseBody(nil)
+	return pp, nil
+}

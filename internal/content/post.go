@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/sshblog/sshblog/internal/locale"
 )
 
 // Post is one blog post, ready to show. Every string in it has been
@@ -99,9 +101,9 @@ func pickLang(lang string, codes []string) string {
 			return c
 		}
 	}
-	if base := baseLang(lang); base != "" {
+	if base := locale.Base(lang); base != "" {
 		for _, c := range codes {
-			if baseLang(c) == base {
+			if locale.Base(c) == base {
 				return c
 			}
 		}
@@ -116,17 +118,4 @@ func langTag(s string) string {
 		s = s[:i]
 	}
 	return strings.ToLower(strings.ReplaceAll(s, "_", "-"))
-}
-
-// baseLang is the language part of a language tag or POSIX locale:
-// "ko_KR.UTF-8" is "ko", "zh-cn" is "zh", "C" and "POSIX" are "".
-func baseLang(s string) string {
-	if i := strings.IndexAny(s, "_-.@"); i >= 0 {
-		s = s[:i]
-	}
-	s = strings.ToLower(s)
-	if s == "c" || s == "posix" {
-		return ""
-	}
-	return s
 }

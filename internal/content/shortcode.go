@@ -32,19 +32,10 @@ type shortcodeEnv struct {
 	Param func(name string) (value string, ok bool)
 }
 
-// expandShortcodes rewrites Hugo's shortcodes in body for a terminal reader.
-// bodyLine is the file line the body starts at (problems carry FILE lines).
-// ref resolves ref/relref targets ("posts/my-post.md", "my-post",
-// "/posts/my-post"; the #anchor is cut off before ref sees it) to the unique
-// slug; nil: none resolve. {{< param >}} shows nothing: use
-// expandShortcodesEnv to give it values.
-func expandShortcodes(body string, bodyLine int, ref func(target string) (slug string, ok bool)) (string, []bodyProblem) {
-	return expandShortcodesEnv(body, bodyLine, shortcodeEnv{Ref: ref})
-}
-
-// expandShortcodesEnv is expandShortcodes with every question a shortcode
-// may ask.
-func expandShortcodesEnv(body string, bodyLine int, env shortcodeEnv) (string, []bodyProblem) {
+// expandShortcodes rewrites Hugo's shortcodes in body for a terminal
+// reader. bodyLine is the file line the body starts at (problems carry
+// file lines); env answers what a shortcode may ask (ref, param).
+func expandShortcodes(body string, bodyLine int, env shortcodeEnv) (string, []bodyProblem) {
 	if !strings.Contains(body, "{{<") && !strings.Contains(body, "{{%") {
 		return body, nil
 	}

@@ -101,7 +101,7 @@ func TestExpandShortcodes(t *testing.T) {
 		{name: "not a shortcode", in: "{{ x }} {{- y -}} {{<x", want: "{{ x }} {{- y -}} {{<x", problems: []string{"not closed"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, problems := expandShortcodes(tc.in, 10, ref)
+			got, problems := expandShortcodes(tc.in, 10, shortcodeEnv{Ref: ref})
 			if got != tc.want {
 				t.Errorf("expandShortcodes(%q)\n got %q\nwant %q", tc.in, got, tc.want)
 			}
@@ -133,7 +133,7 @@ func checkProblems(t *testing.T, problems []bodyProblem, wants []string) {
 
 func TestShortcodeParamFromEnv(t *testing.T) {
 	env := shortcodeEnv{Param: func(name string) (string, bool) { return "A title", name == "title" }}
-	got, problems := expandShortcodesEnv("{{< param title >}}\n{{< param nope >}}", 4, env)
+	got, problems := expandShortcodes("{{< param title >}}\n{{< param nope >}}", 4, env)
 	if got != "A title\n" {
 		t.Errorf("got %q", got)
 	}
@@ -141,7 +141,7 @@ func TestShortcodeParamFromEnv(t *testing.T) {
 }
 
 func TestShortcodeNil(t *testing.T) {
-	got, problems := expandShortcodes(`[a]({{< ref "x.md" >}})`, 1, nil)
+	got, problems := expandShortcodes(`[a]({{< ref "x.md" >}})`, 1, shortcodeEnv{})
 	if got != "[a]()" || len(problems) != 1 {
 		t.Errorf("got %q %+v", got, problems)
 	}
@@ -151,7 +151,7 @@ func TestShortcodeNil(t *testing.T) {
 func TestShortcodeDepth(t *testing.T) {
 	n := maxShortcodeDepth + 4
 	in := strings.Repeat("{{< box >}}", n) + "core" + strings.Repeat("{{< /box >}}", n)
-	got, problems := expandShortcodes(in, 1, nil)
+	got, problems := expandShortcodes(in, 1, shortcodeEnv{})
 	deep := strings.Repeat("{{< box >}}", 4) + "core" + strings.Repeat("{{< /box >}}", 4)
 	if got != deep {
 		t.Errorf("got %q, want %q", got, deep)
@@ -173,7 +173,7 @@ func TestShortcodeLinear(t *testing.T) {
 		"figures":         strings.Repeat("{{< figure src=a caption=b >}}", n),
 		"paired figures":  strings.Repeat("{{< highlight >}}x{{< /highlight >}}", n),
 	} {
-		got, problems := expandShortcodes(in, 1, nil)
+		got, problems := expandShortcodes(in, 1, shortcodeEnv{})
 		if len(got) > 2*len(in) || len(problems) > maxShortcodeProblems+1 {
 			t.Errorf("%s: %d bytes out, %d problems", name, len(got), len(problems))
 		}

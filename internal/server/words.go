@@ -23,10 +23,6 @@ func (w words) in(t *locale.Messages) string {
 	return w(t)
 }
 
-// langOf is the reader's language, from the locale their client sent (see
-// locale.FromEnv).
-func langOf(env []string) *locale.Messages { return locale.For(locale.FromEnv(env)) }
-
 // roundDuration says a limit the way a reader reads it: "30 minutes".
 func roundDuration(t *locale.Messages, d time.Duration) string {
 	switch {
