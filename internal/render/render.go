@@ -287,15 +287,11 @@ func (r *Renderer) Stats() Stats {
 	return Stats{Hits: r.hits.Load(), Misses: r.misses.Load(), Entries: len(r.entries), Bytes: r.size}
 }
 
-// renderDoc renders a post's tree with glamour's ANSI renderer and then
-// makes sure no line is wider than width: glamour's word wrap leaves long
-// unbreakable words (URLs) and some wide-character runs over the edge,
-// which would make a terminal wrap them and break the layout.
-func renderDoc(doc *content.Doc, width int, style Style) (string, error) {
-	return renderLinked(doc, width, style, postLinks{})
-}
-
-// renderLinked is renderDoc showing links to posts as links says.
+// renderLinked renders a post's tree with glamour's ANSI renderer, links to
+// posts shown as links says, and then makes sure no line is wider than
+// width: glamour's word wrap leaves long unbreakable words (URLs) and some
+// wide-character runs over the edge, which would make a terminal wrap them
+// and break the layout.
 func renderLinked(doc *content.Doc, width int, style Style, links postLinks) (string, error) {
 	var out bytes.Buffer
 	r := newWalk(doc, bufio.NewWriter(&out), width-4, style) // document margin (2) on each side

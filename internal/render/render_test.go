@@ -184,3 +184,8 @@ func TestSingleTildesStayLiteral(t *testing.T) {
 		}
 	}
 }
+
+// renderDoc renders a tree with no links to posts resolved.
+func renderDoc(doc *content.Doc, width int, style Style) (string, error) {
+	return renderLinked(doc, width, style, postLinks{})
+}
