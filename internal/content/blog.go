@@ -63,6 +63,27 @@ type Blog struct {
 	warnings []error
 	docs     *docCache // the posts' trees, most recently used
 	site     *Site
+	named    bool // Name was given (--title): no language's title replaces it
+}
+
+// In is the blog's title and description for a reader's locale: those of
+// the site's language it picks (Hugo's languages.ko.title and
+// params.description), else the site's.
+func (b *Blog) In(locale string) (title, description string) {
+	title, description = b.Name, b.Site().Description
+	code := b.Language(locale)
+	for _, l := range b.Site().Languages {
+		if l.Code != code || code == "" {
+			continue
+		}
+		if l.Title != "" && !b.named {
+			title = l.Title
+		}
+		if l.Description != "" {
+			description = l.Description
+		}
+	}
+	return title, description
 }
 
 // Language is the site's language a reader's locale ("zh_TW.UTF-8")
@@ -130,7 +151,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		opts.Location = site.Location
 	}
 	opts.Future = opts.Future || site.Future
-	blog = &Blog{Name: cmpOr(opts.Name, cmpOr(site.Title, "sshblog")), site: site,
+	blog = &Blog{Name: cmpOr(opts.Name, cmpOr(site.Title, "sshblog")), site: site, named: opts.Name != "",
 		bySlug: map[string]int{}, docs: newDocCache(opts.DocBytes)}
 
 	files, walkErrs, walkWarnings, err := findPosts(fsys, site)

@@ -105,3 +105,35 @@ func TestLoadJekyllSite(t *testing.T) {
 		t.Errorf("warnings %q: want one, for the misnamed README", w)
 	}
 }
+
+// A reader gets the title and description of the site's language their
+// locale picks; --title wins over every language's.
+func TestBlogIn(t *testing.T) {
+	fsys := fstest.MapFS{
+		"hugo.toml": {Data: []byte(`title = "Notes"
+[params]
+description = "About things"
+[languages.en]
+weight = 1
+[languages.ko]
+weight = 2
+title = "노트"
+[languages.ko.params]
+description = "이것저것"
+`)},
+		"content/posts/a.md": {Data: []byte("---\ntitle: A\ndate: 2020-01-01\n---\nA.\n")},
+	}
+	blog, _, err := Load(fsys, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for locale, want := range map[string][2]string{"ko_KR.UTF-8": {"노트", "이것저것"}, "en_US": {"Notes", "About things"}, "": {"Notes", "About things"}} {
+		if title, desc := blog.In(locale); title != want[0] || desc != want[1] {
+			t.Errorf("In(%q) = %q, %q; want %q", locale, title, desc, want)
+		}
+	}
+	blog, _, _ = Load(fsys, Options{Name: "Mine"})
+	if title, desc := blog.In("ko"); title != "Mine" || desc != "이것저것" {
+		t.Errorf("with --title: %q, %q", title, desc)
+	}
+}

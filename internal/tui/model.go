@@ -65,6 +65,7 @@ const (
 // Model is the whole app. It implements tea.Model; its Update never blocks.
 type Model struct {
 	blog     *content.Blog
+	name     string // the blog's title in the reader's language
 	renderer *render.Renderer
 	lang     string           // Options.Lang
 	t        *locale.Messages // the interface's words, in lang
@@ -153,8 +154,11 @@ func New(opts Options) *Model {
 		host = r.Host()
 	}
 	m.reader.links = linkTargets{host: host, blog: blog}
-	m.about = newAboutPage(m.st, t, NewAbout(blog, host, opts.HostKey))
-	m.list.desc = aboutClean(blog.Site().Description)
+	m.name, m.list.desc = blog.In(opts.Lang)
+	m.list.desc = aboutClean(m.list.desc)
+	info := NewAbout(blog, host, opts.HostKey)
+	info.Title, info.Description = aboutClean(m.name), m.list.desc
+	m.about = newAboutPage(m.st, t, info)
 	m.width, m.height = sanitizeSize(opts.Width, opts.Height)
 	m.layout()
 	m.onOpen = opts.OnOpen
@@ -767,7 +771,7 @@ func (m *Model) View() tea.View {
 	if m.tooSmall() {
 		v := tea.NewView(m.tooSmallView())
 		v.AltScreen = true
-		v.WindowTitle = m.blog.Name
+		v.WindowTitle = m.name
 		return v
 	}
 	bodyH, bannerH, helpH := m.split()
@@ -775,19 +779,19 @@ func (m *Model) View() tea.View {
 	var body, title string
 	switch m.page {
 	case pageReader:
-		body = m.reader.view(m.blog.Name)
-		title = m.reader.doc.Title + " · " + m.blog.Name
+		body = m.reader.view(m.name)
+		title = m.reader.doc.Title + " · " + m.name
 	case pageTags:
-		body = m.tags.view(m.blog.Name)
-		title = m.t.TagsScreen + " · " + m.blog.Name
+		body = m.tags.view(m.name)
+		title = m.t.TagsScreen + " · " + m.name
 	case pageAbout:
 		body = m.about.view()
-		title = m.t.AboutScreen + " · " + m.blog.Name
+		title = m.t.AboutScreen + " · " + m.name
 	default:
-		body = m.list.view(m.blog.Name, m.notice)
-		title = m.blog.Name
+		body = m.list.view(m.name, m.notice)
+		title = m.name
 		if m.list.tag != "" {
-			title = m.list.tag + " · " + m.blog.Name
+			title = m.list.tag + " · " + m.name
 		}
 	}
 	if pane {
