@@ -229,7 +229,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			logger.Warn("second signal: exiting at once")
 			close(forced)
 			// Still restore every reader's terminal first (a second at most).
-			srv.EndSessions("This server is stopping: please reconnect in a moment.")
+			srv.StopSessions()
 			os.Exit(1)
 		}()
 		defer func() {

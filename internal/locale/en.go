@@ -117,6 +117,7 @@ var en = Messages{
 	ClosedInput:       "Closed: more input than anyone can type.",
 	Restarting:        "This server is restarting: please reconnect in a moment.",
 	RestartingIn:      "This server is restarting: this session ends in %s. Reconnect in a moment.",
+	Stopping:          "This server is stopping: please reconnect in a moment.",
 	Hours:             Plural{"%d hour", "%d hours"},
 	Minutes:           Plural{"%d minute", "%d minutes"},
 	Seconds:           Plural{"%d second", "%d seconds"},

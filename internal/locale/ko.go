@@ -121,6 +121,7 @@ var ko = Messages{
 	ClosedInput:       "닫힘: 입력이 너무 많습니다.",
 	Restarting:        "서버를 다시 시작합니다. 잠시 후 다시 접속해 주세요.",
 	RestartingIn:      "서버를 다시 시작합니다. 이 세션은 %s 후에 끝납니다. 잠시 후 다시 접속해 주세요.",
+	Stopping:          "서버를 멈춥니다. 잠시 후 다시 접속해 주세요.",
 	Hours:             Plural{Other: "%d시간"},
 	Minutes:           Plural{Other: "%d분"},
 	Seconds:           Plural{Other: "%d초"},

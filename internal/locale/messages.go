@@ -73,6 +73,7 @@ type Messages struct {
 	ClosedIdle        string // "%s", a duration
 	ClosedInput       string
 	Restarting        string
+	Stopping          string // the server stops at once (a second signal)
 	RestartingIn      string // "%s", a duration
 	Hours, Minutes    Plural
 	Seconds           Plural

@@ -50,11 +50,13 @@ func (s *Server) Shutdown(ctx context.Context) error {
 
 func restartReason(t *locale.Messages) string { return t.Restarting }
 
-// EndSessions ends every app session at once, each reader's terminal
-// restored and told reason, and waits (at most a second or two) for the
-// sessions to be gone. For a second signal, which cannot wait out the
-// grace period.
-func (s *Server) EndSessions(reason string) { s.endSessions(literal(reason)) }
+// StopSessions ends every app session at once, each reader's terminal
+// restored and told, in their language, that the server is stopping, and
+// waits (at most a second or two) for the sessions to be gone. For a
+// second signal, which cannot wait out the grace period.
+func (s *Server) StopSessions() {
+	s.endSessions(func(t *locale.Messages) string { return t.Stopping })
+}
 
 func (s *Server) endSessions(reason words) {
 	if err := s.init(); err != nil {

@@ -11,10 +11,6 @@ import (
 // connection's timer, a shutdown), and said where it is.
 type words func(t *locale.Messages) string
 
-// literal is text that is the same in every language (an operator's own
-// words, as EndSessions takes them).
-func literal(s string) words { return func(*locale.Messages) string { return s } }
-
 // in is w said in t's language; "" for no words.
 func (w words) in(t *locale.Messages) string {
 	if w == nil {
