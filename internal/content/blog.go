@@ -243,6 +243,9 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		if w := pp.cutWarning(); w != nil {
 			warnings = append(warnings, w)
 		}
+		if pp.undated {
+			warnings = append(warnings, &ParseError{Path: pp.post.Path, Msg: "no date: Hugo shows it undated, sshblog by its file's modification time; add \"date: YYYY-MM-DD\" to the front matter"})
+		}
 	}
 
 	visible := make([]*Post, len(reps))

@@ -57,7 +57,8 @@
 //   - Date: "date"; else Hugo's "publishDate"; else the file name's date
 //     (YYYY-MM-DD- or 2017-2-5-, as Jekyll reads it); else "lastmod".
 //     Without any, the post is a problem, except a draft, which is dated by
-//     its file's modification time as Jekyll does. Dates are read as
+//     its file's modification time as Jekyll does, and a Hugo page, which
+//     Hugo shows undated: it is dated the same way, with a warning. Dates are read as
 //     leniently as Jekyll (Ruby's Time.parse) and Hugo: 2017-06-11,
 //     2014-10-1 12:00:00, 2017-06-11 21:06 +0900, RFC 3339, Jan 2, 2006.
 //     A date without a zone is in the site's zone (Options.Location, else

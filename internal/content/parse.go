@@ -115,6 +115,7 @@ type parsed struct {
 	expiry     time.Time // when it stops being shown (Hugo's expiryDate); zero for never
 	slugLine   int       // line of "slug:", for messages; 0 when the slug comes from the name
 	sharedSlug string    // the slug it shares with other posts, lower case; "" when its own
+	undated    bool      // dated by its file's modification time, having no date of its own
 	cutKB      int       // the body was cut (MaxPostBytes): the file's size in KiB
 	cutOver    bool      // the file's size is not known: it is over cutKB
 	doc        *Doc      // the post's tree, offered to the Blog's cache
@@ -333,9 +334,12 @@ func parseHead(name string, data []byte, po parseOptions) (*parsed, error) {
 		if err != nil {
 			return nil, failFM(err)
 		}
-		if !hasDate && pp.draft {
-			// Jekyll dates a draft by its file's modification time.
+		if !hasDate && (pp.draft || po.kind == Hugo) {
+			// Jekyll dates a draft by its file's modification time; Hugo
+			// shows an undated page, with no date: sshblog lists it by the
+			// same time, and says so.
 			date, hasDate = po.modTime.In(loc), true
+			pp.undated = !pp.draft
 		}
 		if !hasDate {
 			return nil, fail(0, "no date: add \"date: YYYY-MM-DD\" to the front matter or name the file YYYY-MM-DD-%s", cmpOr(stemRest, stem)+path.Ext(base))

@@ -2,6 +2,7 @@ package content
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -135,5 +136,27 @@ description = "이것저것"
 	blog, _, _ = Load(fsys, Options{Name: "Mine"})
 	if title, desc := blog.In("ko"); title != "Mine" || desc != "이것저것" {
 		t.Errorf("with --title: %q, %q", title, desc)
+	}
+}
+
+// Hugo shows a page of a main section that has no date; so does sshblog,
+// dated by its file, with a warning.
+func TestHugoUndatedPage(t *testing.T) {
+	mod := time.Date(2021, 5, 6, 7, 8, 9, 0, time.UTC)
+	fsys := fstest.MapFS{
+		"hugo.toml":          {Data: []byte("title = \"H\"\n")},
+		"content/posts/a.md": {Data: []byte("---\ntitle: Undated\n---\nA.\n"), ModTime: mod},
+		"content/posts/b.md": {Data: []byte("---\ntitle: Dated\ndate: 2020-01-01\n---\nB.\n")},
+	}
+	blog, problems, err := Load(fsys, Options{})
+	if err != nil || len(problems) != 0 {
+		t.Fatal(err, problems)
+	}
+	a, ok := blog.Post("a")
+	if !ok || !a.Date.Equal(mod) {
+		t.Fatalf("undated page: %v, %v", a, ok)
+	}
+	if w := blog.Warnings(); len(w) != 1 || !strings.Contains(w[0].Error(), "content/posts/a.md: warning: no date: Hugo shows it undated") {
+		t.Errorf("warnings %q", w)
 	}
 }
