@@ -223,13 +223,16 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	}
 
 	// Then the bodies, with the site known.
+	// Only Liquid sees other posts' front matter and the site's data: most
+	// blogs have none, and need not decode their headers twice.
+	liquid := slices.ContainsFunc(shown, (*parsed).hasLiquid)
 	refs := make([]postRef, len(shown))
 	for i, pp := range shown {
-		refs[i] = pp.ref()
+		refs[i] = pp.ref(liquid)
 	}
 	slices.SortStableFunc(refs, func(a, b postRef) int { return b.Date.Compare(a.Date) })
 	var data map[string]any
-	if site.Kind == Jekyll {
+	if site.Kind == Jekyll && liquid {
 		var dataErrs []*ParseError
 		data, dataErrs = readData(fsys, "_data")
 		errs = append(errs, dataErrs...)

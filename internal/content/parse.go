@@ -452,7 +452,7 @@ func (pp *parsed) parseBody(site *bodySite) {
 			env.Ref = site.ref
 		}
 		body, pp.problems = expandShortcodes(body, pp.bodyLine, env)
-	case strings.Contains(body, "{{") || strings.Contains(body, "{%"):
+	case pp.hasLiquid():
 		ls := site.liquidSite()
 		body, pp.problems = ls.render(p.Path, body, pp.bodyLine, pp.pageVars())
 	}

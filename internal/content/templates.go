@@ -131,10 +131,21 @@ func (pp *parsed) param(site *bodySite) func(string) (string, bool) {
 }
 
 // ref is what other posts' templates may learn about this one.
-func (pp *parsed) ref() postRef {
+// Page, its front matter, is there only with page: it is decoded again for
+// it, and only Liquid's site.posts reads it.
+func (pp *parsed) ref(page bool) postRef {
 	p := pp.post
-	return postRef{Path: p.Path, Slug: p.Slug, Title: p.Title, URL: p.URL, Date: p.Date,
-		Tags: p.Tags, Categories: p.Categories, Lang: p.Lang, Page: pp.pageVars()}
+	r := postRef{Path: p.Path, Slug: p.Slug, Title: p.Title, URL: p.URL, Date: p.Date,
+		Tags: p.Tags, Categories: p.Categories, Lang: p.Lang}
+	if page {
+		r.Page = pp.pageVars()
+	}
+	return r
+}
+
+// hasLiquid reports whether the post's body is run through Liquid.
+func (pp *parsed) hasLiquid() bool {
+	return !pp.hugo && (strings.Contains(pp.body, "{{") || strings.Contains(pp.body, "{%"))
 }
 
 // postURL is the post's URL path on the real site, unless its front matter
