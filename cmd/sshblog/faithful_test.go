@@ -468,7 +468,19 @@ func readPost(conn *faithfulConn, slug, lang string) (string, error) {
 }
 
 func normTitle(s string) string {
+	for _, re := range emphasisRE {
+		s = re.ReplaceAllString(s, "$1")
+	}
 	return strings.Join(strings.Fields(html.UnescapeString(s)), " ")
+}
+
+// emphasisRE is Markdown emphasis in a title: Jekyll's page.title keeps
+// "*with*", and themes show it through markdownify as emphasis, so the
+// page reads "with", as sshblog's plain titles do.
+var emphasisRE = []*regexp.Regexp{
+	regexp.MustCompile(`\*\*(\S(?:.*?\S)?)\*\*`),
+	regexp.MustCompile(`__(\S(?:.*?\S)?)__`),
+	regexp.MustCompile(`\*(\S(?:.*?\S)?)\*`),
 }
 
 // sameDate compares a post's date to the minute as each shows it: the
