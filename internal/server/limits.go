@@ -257,8 +257,8 @@ func (l *limiter) acquire(ctx ssh.Context, conn *gossh.ServerConn, newChan gossh
 	}
 	l.mu.Unlock()
 	if reason != "" {
+		l.refuse(reason, conn.RemoteAddr().String(), "") // counted before the client sees the no
 		_ = newChan.Reject(gossh.ResourceShortage, msg)
-		l.refuse(reason, conn.RemoteAddr().String(), "")
 		return nil, false
 	}
 	return func() {

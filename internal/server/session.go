@@ -92,8 +92,9 @@ func (s *Server) sessionChannelHandler() ssh.ChannelHandler {
 			return
 		}
 		if st := connStateOf(ctx); st != nil && !st.channelOpens.Allow() {
-			_ = newChan.Reject(gossh.ResourceShortage, "too many sessions opened on one connection, reconnect")
+			// Counted before the answer, so that whoever sees the no sees it counted.
 			s.refuse(RefusedChannelOpens, conn.RemoteAddr().String(), "")
+			_ = newChan.Reject(gossh.ResourceShortage, "too many sessions opened on one connection, reconnect")
 			return
 		}
 		release, ok := s.limits.acquire(ctx, conn, newChan)
@@ -251,16 +252,17 @@ func (sess *session) reply(req *gossh.Request, ok bool) bool {
 	return false
 }
 
-// refuse answers no, counts the refusal and logs it (rate-limited).
+// refuse counts the refusal, logs it (rate-limited) and answers no: counted
+// first, so that whoever sees the no sees it counted.
 func (sess *session) refuse(req *gossh.Request, reason, detail string) bool {
-	sess.reply(req, false)
 	s := sess.srv
 	s.Metrics.refusal(reason)
 	if reason == RefusedRequest {
 		s.Logger.Debug("refused request", "type", sanitize.Line(clipBytes(req.Type, 64)), "detail", sanitize.Line(clipBytes(detail, 64)))
-		return false
+	} else {
+		s.refusals.refuse(reason, sess.remote(), detail)
 	}
-	s.refusals.refuse(reason, sess.remote(), detail)
+	sess.reply(req, false)
 	return false
 }
 
