@@ -51,19 +51,7 @@ func TestReadData(t *testing.T) {
 			if !reflect.DeepEqual(got, tt.want) {
 				t.Errorf("data = %#v\nwant %#v", got, tt.want)
 			}
-			pt := problemsText(probs)
-			if len(tt.probs) == 0 && pt != "" {
-				t.Errorf("unexpected problems:\n%s", pt)
-			}
-			rest := pt
-			for _, w := range tt.probs {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Errorf("problems\n%s\nlack (in order) %q", pt, w)
-					break
-				}
-				rest = rest[i+len(w):]
-			}
+			checkParseErrors(t, probs, tt.probs)
 		})
 	}
 }

@@ -32,6 +32,25 @@ func siteSummary(s *Site) string {
 	return out
 }
 
+// checkParseErrors fails unless probs hold each of want, in order, or none at
+// all when want is empty.
+func checkParseErrors(t *testing.T, probs []*ParseError, want []string) {
+	t.Helper()
+	pt := problemsText(probs)
+	if len(want) == 0 && pt != "" {
+		t.Errorf("unexpected problems:\n%s", pt)
+	}
+	rest := pt
+	for _, w := range want {
+		i := strings.Index(rest, w)
+		if i < 0 {
+			t.Errorf("problems\n%s\nlack (in order) %q", pt, w)
+			break
+		}
+		rest = rest[i+len(w):]
+	}
+}
+
 func problemsText(probs []*ParseError) string {
 	var b strings.Builder
 	for _, p := range probs {
@@ -175,19 +194,7 @@ weight = 0
 					t.Errorf("site\n%s\nlacks\n%s", got, w)
 				}
 			}
-			pt := problemsText(probs)
-			if len(tt.probs) == 0 && pt != "" {
-				t.Errorf("unexpected problems:\n%s", pt)
-			}
-			rest := pt
-			for _, w := range tt.probs {
-				i := strings.Index(rest, w)
-				if i < 0 {
-					t.Errorf("problems\n%s\nlack (in order) %q", pt, w)
-					break
-				}
-				rest = rest[i+len(w):]
-			}
+			checkParseErrors(t, probs, tt.probs)
 			if s.Params == nil && s.Kind != PostsFolder {
 				t.Errorf("Params is nil")
 			}

@@ -211,7 +211,8 @@ func (s *Server) cmdLs(env commandEnv, args []string) error {
 	}
 	rows := make([][]string, 0, len(posts))
 	for _, p := range posts {
-		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, p.In(*lang).Title, strings.Join(p.In(*lang).Tags, ", ")})
+		shown := p.In(*lang)
+		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, shown.Title, strings.Join(shown.Tags, ", ")})
 	}
 	return writeTable(env, rows)
 }

@@ -139,16 +139,13 @@ type aboutKeyMap struct {
 	Up, Down, PageDown, PageUp, Top, Bottom, Back key.Binding
 }
 
+// newAboutKeyMap scrolls as the reader does; i, which opened the page,
+// closes it too.
 func newAboutKeyMap(t *locale.Messages) aboutKeyMap {
-	return aboutKeyMap{
-		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", t.KeyUp)),
-		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", t.KeyDown)),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "space", "f"), key.WithHelp("space", t.KeyPage)),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "b"), key.WithHelp("b/pgup", t.KeyPageUp)),
-		Top:      key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", t.KeyTop)),
-		Bottom:   key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", t.KeyBottom)),
-		Back:     key.NewBinding(key.WithKeys("esc", "q", "i"), key.WithHelp("esc/q", t.KeyBack)),
-	}
+	r := newReaderKeyMap(t)
+	back := r.Back
+	back.SetKeys(append(back.Keys(), "i")...)
+	return aboutKeyMap{Up: r.Up, Down: r.Down, PageDown: r.PageDown, PageUp: r.PageUp, Top: r.Top, Bottom: r.Bottom, Back: back}
 }
 
 // aboutPage is the about screen: About, scrollable, under a header. It
