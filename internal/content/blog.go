@@ -133,8 +133,8 @@ type Tag struct {
 // problems, one *ParseError per file, sorted by path, each naming the file
 // and, where it can, the line. What the operator should know about posts
 // that did load (shared slugs, failing templates, cut posts, a broken
-// config, a Jekyll post misnamed) is in Blog.Warnings. err is non-nil only
-// when fsys itself cannot be walked.
+// config or data file, a Jekyll post misnamed) is in Blog.Warnings. err
+// is non-nil only when fsys itself cannot be walked.
 func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	now := opts.Now
 	if now.IsZero() {
@@ -235,7 +235,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 	if site.Kind == Jekyll && liquid {
 		var dataErrs []*ParseError
 		data, dataErrs = readData(fsys, "_data")
-		errs = append(errs, dataErrs...)
+		warnings = append(warnings, dataErrs...) // like the config's: the posts are shown
 	}
 	bs := newBodySite(site, fsys, data, refs)
 	parallel(len(shown), func(i int) { shown[i].parseBodySafe(bs) })
@@ -270,7 +270,7 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		pp.doc = nil
 	}
 	for i := len(visible) - 1; i >= 0; i-- {
-		for _, p := range cmpOrPosts(visible[i].translations, visible[i]) {
+		for _, p := range visible[i].versions() {
 			p.docs = blog.docs
 			blog.docs.put(p, docOf[p])
 		}
@@ -314,13 +314,6 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		blog.warnings = append(blog.warnings, w)
 	}
 	return blog, problems, nil
-}
-
-func cmpOrPosts(ts []*Post, p *Post) []*Post {
-	if len(ts) > 0 {
-		return ts
-	}
-	return []*Post{p}
 }
 
 // inMainSections keeps the pages of a Hugo site's main sections, the ones
@@ -618,8 +611,9 @@ func (b *Blog) Hidden() int { return b.hidden }
 // Warnings are what an operator should know about a blog that did load,
 // *ParseErrors with Warning set, sorted by path and line: posts shown cut
 // (longer than MaxPostBytes), posts sharing a slug, templates that failed,
-// Jekyll posts not named as Jekyll requires, a config that could not be
-// read. Check prints them; they are not problems, and the blog is served.
+// Jekyll posts not named as Jekyll requires, a config or data file that
+// could not be read. Check prints them; they are not problems, and the
+// blog is served.
 func (b *Blog) Warnings() []error { return b.warnings }
 
 // Post finds a visible post by slug, case-insensitively.

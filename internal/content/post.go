@@ -73,6 +73,15 @@ func (p *Post) IsCategory(name string) bool {
 // included, in the site's language order; nil when it has only one.
 func (p *Post) Translations() []*Post { return p.translations }
 
+// versions is the post in every language it has: its translations, or
+// itself alone.
+func (p *Post) versions() []*Post {
+	if len(p.translations) > 0 {
+		return p.translations
+	}
+	return []*Post{p}
+}
+
 // In returns the post's translation in lang ("ko", "ko_KR.UTF-8", "en-US"
 // match by their language part), or p itself when there is none.
 func (p *Post) In(lang string) *Post {

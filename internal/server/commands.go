@@ -115,7 +115,7 @@ func (s *Server) dispatch(env commandEnv, name string, args []string) error {
 		return s.cmdHelp(env)
 	}
 	if _, ok := s.Blog.Post(name); ok {
-		return failure("%q is a post: open it with ssh -t %s %s, or print it with ssh %s read %s", shown(name), env.host, shown(name), env.host, shown(name))
+		return failure("%q is a post: open it with %s, or print it with ssh %s read %s", shown(name), render.DeepLink(env.host, shown(name)), env.host, shown(name))
 	}
 	return failure("unknown command %q: try 'ssh %s help'", shown(name), env.host)
 }
