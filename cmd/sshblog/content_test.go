@@ -43,3 +43,38 @@ func TestCheckRefusesLinkOutOfContent(t *testing.T) {
 		t.Errorf("check printed the key:\n%s%s", out, errOut)
 	}
 }
+
+// A site's config names the blog and its zone; --title and --timezone (or
+// their SSHBLOG_ variables) override them, and check says what it read.
+func TestSiteSettingsAndTheirFlags(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "_posts"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "_config.yml"), []byte("title: 블로그\ntimezone: Asia/Seoul\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "_posts", "2020-01-01-a.md"), []byte("A.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name    string
+		environ map[string]string
+		args    []string
+		status  int
+		want    string
+	}{
+		{"the config", nil, nil, 0, dir + `: Jekyll site (_config.yml): title "블로그", time zone Asia/Seoul`},
+		{"flags", nil, []string{"--title", "Mine", "--timezone", "Europe/Paris"}, 0, `title "Mine", time zone Europe/Paris`},
+		{"environment", map[string]string{"SSHBLOG_TITLE": "Env", "SSHBLOG_TIMEZONE": "UTC"}, nil, 0, `title "Env", time zone UTC`},
+		{"flag over environment", map[string]string{"SSHBLOG_TITLE": "Env"}, []string{"--title", "Flag"}, 0, `title "Flag"`},
+		{"no such zone", nil, []string{"--timezone", "Mars/Olympus"}, 2, `--timezone "Mars/Olympus": not a time zone`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, errOut, status := runCmd(t, tt.environ, append([]string{"check", "--content", dir}, tt.args...)...)
+			if status != tt.status || !strings.Contains(out+errOut, tt.want) {
+				t.Errorf("status %d (want %d)\nstdout: %s\nstderr: %s\nwant %q", status, tt.status, out, errOut, tt.want)
+			}
+		})
+	}
+}
