@@ -292,8 +292,14 @@ func TestChannelOpensPerConnectionAreMetered(t *testing.T) {
 	if refused < 5 {
 		t.Errorf("%d of 20 session opens in a burst refused, want the ones past 10", refused)
 	}
-	if n := metric(t, srv, `sshblog_refused_total{reason="channel opens"}`); n != float64(refused) {
-		t.Errorf("channel open refusals counted: %v, want %d", n, refused)
+	// A session the client has closed may still hold its slot on the
+	// server for a moment, so some opens are refused as one session too
+	// many rather than one open too many: each refusal is counted once,
+	// under one reason or the other.
+	opens := metric(t, srv, `sshblog_refused_total{reason="channel opens"}`)
+	perConn := metric(t, srv, `sshblog_refused_total{reason="sessions per connection"}`)
+	if opens < 1 || opens+perConn != float64(refused) {
+		t.Errorf("refusals counted: %v channel opens + %v sessions per connection, want %d in all, some of them channel opens", opens, perConn, refused)
 	}
 }
 
