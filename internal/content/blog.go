@@ -51,6 +51,12 @@ type Options struct {
 	// take; zero means DefaultDocBytes. A post whose tree was dropped is
 	// parsed again when it is next rendered.
 	DocBytes int64
+
+	// Previous is the blog this load replaces, for a reload: a post file
+	// that it showed and that now cannot be read or parsed is loaded from
+	// its last good text (Post.Source) instead, so that a broken edit never
+	// takes a post away. The problem is still reported, marked Kept.
+	Previous *Blog
 }
 
 // Blog is a loaded, immutable set of posts. It is safe for concurrent use.
@@ -171,18 +177,24 @@ func Load(fsys fs.FS, opts Options) (blog *Blog, problems []error, err error) {
 		langs = append(langs, l.Code)
 	}
 	results := make([]loadResult, len(files))
+	lastGood := opts.Previous.byPath()
 	parallel(len(files), func(i int) {
 		po := parseOptions{loc: opts.Location, kind: site.Kind, contentLang: files[i].lang, contentDir: files[i].dir,
 			langs: langs, emoji: site.Emoji}
 		results[i] = loadFile(fsys, files[i], po)
+		if old := lastGood[files[i].name]; results[i].err != nil && old != nil {
+			results[i].pp = reloadLastGood(old, files[i].name, po)
+			results[i].err.Kept = results[i].pp != nil
+		}
 	})
 	var heads []*parsed
 	for _, r := range results {
 		if r.err != nil {
 			errs = append(errs, r.err)
-			continue
 		}
-		heads = append(heads, r.pp)
+		if r.pp != nil {
+			heads = append(heads, r.pp)
+		}
 	}
 
 	// Translations are one post; the one in the site's language stands for
@@ -454,7 +466,39 @@ func findPosts(fsys fs.FS, site *Site) (files []postFile, errs, warnings []*Pars
 
 type loadResult struct {
 	pp  *parsed
-	err *ParseError
+	err *ParseError // with pp set too: the file's last good version stands in
+}
+
+// byPath is every version of every post b shows, by file; nil for a nil
+// Blog.
+func (b *Blog) byPath() map[string]*Post {
+	if b == nil {
+		return nil
+	}
+	m := make(map[string]*Post, len(b.posts))
+	for _, p := range b.posts {
+		for _, v := range p.versions() {
+			m[v.Path] = v
+		}
+	}
+	return m
+}
+
+// reloadLastGood parses the text a post was last loaded from, for a file
+// that cannot be read or parsed any more; nil if that fails too. An
+// undated page keeps the date it had.
+func reloadLastGood(old *Post, name string, po parseOptions) (pp *parsed) {
+	defer func() {
+		if recover() != nil {
+			pp = nil // as loadFile does: a bug costs this file only
+		}
+	}()
+	po.modTime = old.Date
+	pp, err := parseHead(name, []byte(old.Source), po)
+	if err != nil {
+		return nil
+	}
+	return pp
 }
 
 // loadFile reads and parses one file. A panic while parsing (a bug) costs

@@ -31,6 +31,10 @@ type ParseError struct {
 	// Warning marks something the operator should know about a post that
 	// did load (Blog.Warnings), rather than a problem that kept it out.
 	Warning bool
+
+	// Kept marks a problem with a post file that a reload (Options.Previous)
+	// answered by showing the post's last good version.
+	Kept bool
 }
 
 // Error formats the problem as "file:line: message", or "file: message"
@@ -40,6 +44,9 @@ func (e *ParseError) Error() string {
 	msg := sanitize.Line(e.Msg)
 	if e.Warning {
 		msg = "warning: " + msg
+	}
+	if e.Kept {
+		msg += " (its last good version is still shown)"
 	}
 	if e.Line > 0 {
 		return fmt.Sprintf("%s:%d: %s", e.Name(), e.Line, msg)
