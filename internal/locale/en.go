@@ -67,6 +67,7 @@ var en = Messages{
 	Filtering:     "Filtering…",
 	NoTagNamed:    "No tag named “%s”.",
 	NoPostNamed:   "No post named “%s”.",
+	PostRemoved:   "“%s” has been taken down since you opened it.",
 
 	AboutScreen:      "about",
 	AboutTitle:       "Title",

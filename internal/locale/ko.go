@@ -71,6 +71,7 @@ var ko = Messages{
 	Filtering:     "거르는 중…",
 	NoTagNamed:    "“%s” 태그가 없습니다.",
 	NoPostNamed:   "“%s” 글이 없습니다.",
+	PostRemoved:   "읽던 “%s” 글은 내려졌습니다.",
 
 	AboutScreen:      "정보",
 	AboutTitle:       "제목",

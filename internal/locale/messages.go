@@ -31,6 +31,7 @@ type Messages struct {
 	NoPostMatches, NoTagMatches    string // "… “%s”.", the query
 	Filtering                      string
 	NoTagNamed, NoPostNamed        string // a deep link that leads nowhere, "%s"
+	PostRemoved                    string // "“%s” has been taken down.", the title of a post read while it was removed
 
 	// The theme and language switches.
 	ThemeStatus                      string // "Theme: %s · T changes it"

@@ -235,7 +235,7 @@ func (l *postList) selectPost(p *content.Post) bool {
 		return false
 	}
 	for i, q := range l.visible() {
-		if q == p {
+		if samePost(q, p) {
 			l.list.Select(i)
 			return true
 		}

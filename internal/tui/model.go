@@ -109,6 +109,8 @@ type Model struct {
 	related map[*content.Post][]*content.Post // related posts, once per post
 
 	startCmd tea.Cmd // the first render of a deep-linked post
+
+	listStale bool // a BlogMsg came: the list shows the old posts until applyBlog
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -225,6 +227,7 @@ func (m *Model) Init() tea.Cmd {
 
 func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	cmd := m.update(msg)
+	m.applyBlog()
 	if m.page == pageReader {
 		m.reader.syncKeys()
 	}
@@ -241,6 +244,10 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 	case tea.WindowSizeMsg:
 		m.width, m.height = sanitizeSize(msg.Width, msg.Height)
 		return m.layout()
+
+	case BlogMsg:
+		m.setBlog(msg.Blog)
+		return nil
 
 	case NoticeMsg:
 		m.banner = strings.TrimSpace(string(msg))
@@ -424,6 +431,7 @@ func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 		r.search.clear()
 		return nil
 	case key.Matches(msg, r.keys.Back):
+		m.leftPost(r.post)
 		m.list.selectPost(r.post)
 		m.list.updateKeys()
 		return m.setPage(pageList)
@@ -518,7 +526,7 @@ func (m *Model) tagsKey(msg tea.KeyPressMsg) tea.Cmd {
 func (m *Model) readingOrder() []*content.Post {
 	order := m.list.visible()
 	for _, p := range order {
-		if p == m.reader.post {
+		if samePost(p, m.reader.post) {
 			return order
 		}
 	}

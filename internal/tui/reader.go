@@ -577,7 +577,7 @@ func (r *reader) panelKey(msg tea.KeyPressMsg) tea.Cmd {
 // neighbours are the posts after and before p in order.
 func neighbours(order []*content.Post, p *content.Post) (next, prev *content.Post) {
 	for i, q := range order {
-		if q != p {
+		if !samePost(q, p) {
 			continue
 		}
 		if i+1 < len(order) {

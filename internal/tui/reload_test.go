@@ -1,0 +1,78 @@
+package tui
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/sshblog/sshblog/internal/content"
+)
+
+func loadMap(t *testing.T, files map[string]string) *content.Blog {
+	t.Helper()
+	blog, problems, err := content.Load(mapFS(files), content.Options{})
+	if err != nil || len(problems) > 0 {
+		t.Fatal(err, problems)
+	}
+	return blog
+}
+
+// A reload reaches the list on screen at once, keeps the selected post,
+// leaves the post being read as it is, and says so when that post was
+// taken down; a query being typed is not lost to it.
+func TestBlogMsgReloads(t *testing.T) {
+	v1 := map[string]string{
+		"a.md": "---\ntitle: Alpha post\ndate: 2020-01-01\ntags: [x]\n---\nAlpha text.\n",
+		"b.md": "---\ntitle: Beta post\ndate: 2020-02-01\n---\nBeta text, old.\n",
+		"c.md": "---\ntitle: Gamma post\ndate: 2020-03-01\n---\nGamma text.\n",
+	}
+	d := newDriver(t, Options{Blog: loadMap(t, v1), Width: 80, Height: 30})
+	d.keys("down") // Beta
+	v2 := map[string]string{
+		"a.md": v1["a.md"],
+		"b.md": "---\ntitle: Beta post, edited\ndate: 2020-02-01\n---\nBeta text, new.\n",
+		"c.md": v1["c.md"],
+		"d.md": "---\ntitle: Delta post\ndate: 2020-04-01\n---\nDelta text.\n",
+	}
+	d.send(BlogMsg{Blog: loadMap(t, v2)})
+	if s := d.screen(); !strings.Contains(s, "Delta post") || !strings.Contains(s, "Beta post, edited") {
+		t.Fatalf("the list on screen did not take the reload:\n%s", s)
+	}
+	if got := d.m.list.selected(); got == nil || got.Slug != "b" {
+		t.Fatalf("after the reload %v is selected, want b, the post selected before", got)
+	}
+
+	// Reading c while it is taken down: the text stays, leaving says so.
+	d.keys("g", "down") // Delta, then Gamma
+	if got := d.m.list.selected(); got == nil || got.Slug != "c" {
+		t.Fatalf("g, down selected %v, want c", got)
+	}
+	d.keys("enter")
+	v3 := map[string]string{"a.md": v1["a.md"], "b.md": v2["b.md"], "d.md": v2["d.md"]}
+	d.send(BlogMsg{Blog: loadMap(t, v3)})
+	if s := d.screen(); !strings.Contains(s, "Gamma text.") {
+		t.Fatalf("the post being read changed under the reader:\n%s", s)
+	}
+	d.keys("esc")
+	s := d.screen()
+	if !strings.Contains(s, "“Gamma post” has been taken down") || strings.Contains(s, "Gamma text") {
+		t.Fatalf("leaving a removed post, the list does not say so:\n%s", s)
+	}
+	if strings.Contains(strings.ReplaceAll(s, "“Gamma post” has been taken down", ""), "Gamma post") {
+		t.Fatalf("the list still shows the removed post:\n%s", s)
+	}
+	d.keys("down") // the notice is shown once
+	if strings.Contains(d.screen(), "taken down") {
+		t.Fatalf("the notice stays after a key:\n%s", d.screen())
+	}
+
+	// A query being typed keeps its results until it is done.
+	d.keys("/", "A", "l")
+	d.send(BlogMsg{Blog: loadMap(t, v2)})
+	if s := d.screen(); strings.Contains(s, "Delta") {
+		t.Fatalf("a reload changed the list under a query being typed:\n%s", s)
+	}
+	d.keys("esc", "esc")
+	if s := d.screen(); !strings.Contains(s, "Gamma post") {
+		t.Fatalf("the reload never reached the list after the query:\n%s", s)
+	}
+}
