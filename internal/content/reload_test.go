@@ -23,7 +23,7 @@ func TestReloadKeepsTheLastGoodVersion(t *testing.T) {
 		t.Fatal(err, problems)
 	}
 
-	fsys["content/posts/a.ko.md"] = &fstest.MapFile{Data: []byte("---\ntitle: [알파\ndate: 2020-01-01\n---\n고친 글.\n")} // broken YAML
+	fsys["content/posts/a.ko.md"] = &fstest.MapFile{Data: []byte("---\ntitle: [알파\ndate: 2020-01-01\n---\n고친 글.\n")}       // broken YAML
 	fsys["content/posts/b.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Beta\ndate: 2020-02-31 25:00\n---\nSecond.\n")} // impossible hour
 	delete(fsys, "content/posts/gone.md")
 	fsys["content/posts/changing.md"] = &fstest.MapFile{Data: []byte("---\ntitle: After\ndate: 2020-04-01\n---\nNew text.\n")}
