@@ -43,7 +43,8 @@ func newGitSync(t *testing.T, files map[string]string) *gitSync {
 		t.Skip("git-sync's layout renames a symbolic link over another; it runs on Linux")
 	}
 	dir := t.TempDir()
-	g := &gitSync{t: t, repo: filepath.Join(dir, "blog"), root: filepath.Join(dir, "git")}
+	// The overlay's layout: the volume /git, git-sync's --root /git/root.
+	g := &gitSync{t: t, repo: filepath.Join(dir, "blog"), root: filepath.Join(dir, "git", "root")}
 	runGit(t, "", "init", "-q", "-b", "main", g.repo)
 	g.commit(t, files)
 	// git-sync's root is a repository of its own that fetches from --repo.
