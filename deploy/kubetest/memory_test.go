@@ -244,7 +244,7 @@ func TestMemoryBudget(t *testing.T) {
 		}
 	}
 
-	for _, dir := range []string{baseDir, overlayDir} {
+	for _, dir := range []string{baseDir, overlayDir, gitSyncDir} {
 		t.Run(strings.TrimPrefix(dir, "../"), func(t *testing.T) {
 			dep, _, _ := build(t, dir)
 			c := sshblogContainer(t, dep)
