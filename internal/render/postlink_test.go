@@ -147,3 +147,49 @@ func TestPostSlugAndDeepLink(t *testing.T) {
 		}
 	}
 }
+
+// A reloaded blog's titles (SetPostTitle) reach the links that show them,
+// and only the posts whose links show a changed title are rendered again:
+// the rest of the cache is reused.
+func TestSetPostTitleKeepsTheCache(t *testing.T) {
+	blog := linkedBlog(t)
+	links, _ := blog.Post("links")
+	plain, _ := blog.Post("word2vec")
+	r := New(Options{PostTitle: blogTitles(blog)})
+	for _, p := range []*content.Post{links, plain} {
+		if _, err := r.Render(p, 60, NoColor); err != nil {
+			t.Fatal(err)
+		}
+	}
+	misses := r.Stats().Misses
+
+	// The same titles from a new function: nothing renders again.
+	r.SetPostTitle(blogTitles(linkedBlog(t)))
+	for _, p := range []*content.Post{links, plain} {
+		if _, ok := r.Cached(p, 60, NoColor); !ok {
+			t.Errorf("%s is not cached after titles that did not change", p.Slug)
+		}
+	}
+
+	// intro renamed: the post that links to it shows the new title; the
+	// post without links is still cached.
+	r.SetPostTitle(func(slug string) (string, bool) {
+		if slug == "intro" {
+			return "A renamed introduction", true
+		}
+		return blogTitles(blog)(slug)
+	})
+	if _, ok := r.Cached(plain, 60, NoColor); !ok {
+		t.Error("a post without links was dropped from the cache by a title change")
+	}
+	out, err := r.Render(links, 60, NoColor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(strings.Fields(plainLines(out)), " "); !strings.Contains(got, "then A renamed introduction (ssh -t HOST intro)") {
+		t.Errorf("the renamed title is not shown:\n%s", got)
+	}
+	if n := r.Stats().Misses - misses; n != 1 {
+		t.Errorf("%d renders after the title change, want 1 (the post linking to it)", n)
+	}
+}

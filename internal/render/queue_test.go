@@ -29,7 +29,7 @@ func newGate(r *Renderer) *gate {
 	return g
 }
 
-func (g *gate) render(_ *content.Doc, width int, _ Style) (string, error) {
+func (g *gate) render(_ *content.Doc, width int, _ Style, _ postLinks) (string, error) {
 	g.mu.Lock()
 	g.running++
 	g.most = max(g.most, g.running)
@@ -260,7 +260,7 @@ func TestRenderQueueBoundsConcurrency(t *testing.T) {
 	r := New(Options{MaxRenders: slots})
 	var mu sync.Mutex
 	running, most := 0, 0
-	r.render = func(_ *content.Doc, width int, _ Style) (string, error) {
+	r.render = func(_ *content.Doc, width int, _ Style, _ postLinks) (string, error) {
 		mu.Lock()
 		running++
 		most = max(most, running)

@@ -71,9 +71,8 @@ type Options struct {
 
 	// PostTitle, when set, gives the title of the blog's post slug, for a
 	// link to it that has no text of its own; false for a post the blog
-	// does not have, whose link then shows its text alone. The Renderer
-	// caches the result as if the titles never changed: give a new Blog a
-	// new Renderer.
+	// does not have, whose link then shows its text alone. A reloaded
+	// blog brings its titles with SetPostTitle.
 	PostTitle func(slug string) (title string, ok bool)
 }
 
@@ -81,10 +80,11 @@ type Options struct {
 // use; concurrent requests for the same key render once.
 type Renderer struct {
 	limit    int64
-	links    postLinks
+	host     string
+	title    atomic.Pointer[titleFunc] // Options.PostTitle, or SetPostTitle's
 	onRender func(time.Duration)
 	queue    renderQueue // of cache misses waiting for glamour
-	render   func(doc *content.Doc, width int, style Style) (string, error)
+	render   func(doc *content.Doc, width int, style Style, links postLinks) (string, error)
 	followed func() // tests: a caller waits for another's render of its key
 
 	mu       sync.Mutex
@@ -97,11 +97,14 @@ type Renderer struct {
 }
 
 type key struct {
-	slug  string
-	sum   uint64 // of the Markdown, so a changed post never hits a stale entry
-	width int
-	style Style
+	slug   string
+	sum    uint64 // of the Markdown, so a changed post never hits a stale entry
+	titles uint64 // of the titles its links to posts show (linkSum)
+	width  int
+	style  Style
 }
+
+type titleFunc = func(slug string) (string, bool)
 
 type entry struct {
 	key  key
@@ -129,24 +132,65 @@ func New(opts Options) *Renderer {
 	}
 	r := &Renderer{
 		limit:    limit,
-		links:    postLinks{host: opts.Host, title: opts.PostTitle},
+		host:     opts.Host,
 		onRender: opts.OnRender,
 		queue:    renderQueue{slots: slots},
 		entries:  map[key]*list.Element{},
 		lru:      list.New(),
 		inflight: map[key]*call{},
 	}
-	r.render = func(doc *content.Doc, width int, style Style) (string, error) {
-		return renderLinked(doc, width, style, r.links)
-	}
+	r.render = renderLinked
+	r.SetPostTitle(opts.PostTitle)
 	return r
 }
 
 // Host is the host deep links to posts are shown with (Options.Host).
-func (r *Renderer) Host() string { return r.links.host }
+func (r *Renderer) Host() string { return r.host }
 
-func keyFor(p *content.Post, width int, style Style) key {
-	return key{slug: p.Slug, sum: bodySum(p), width: max(width, MinWidth), style: style}
+// SetPostTitle replaces Options.PostTitle, for a reloaded blog. The cache
+// stays: a post is rendered again only if its text, or the title of a post
+// it links to, changed.
+func (r *Renderer) SetPostTitle(title func(slug string) (string, bool)) {
+	r.title.Store(&title)
+}
+
+// links is what renders started now show links to posts with.
+func (r *Renderer) links() postLinks { return postLinks{host: r.host, title: *r.title.Load()} }
+
+func keyFor(p *content.Post, width int, style Style, links postLinks) key {
+	return key{slug: p.Slug, sum: bodySum(p), titles: linkSum(p, links.title), width: max(width, MinWidth), style: style}
+}
+
+// linkSum identifies what the post's links to other posts show: the
+// titles of the posts they name, and whether those exist. Zero for a post
+// without such links, which is most posts.
+func linkSum(p *content.Post, title titleFunc) uint64 {
+	if title == nil {
+		return 0
+	}
+	var h *maphash.Hash
+	for _, l := range p.Outline.Links {
+		slug, ok := PostSlug(l.URL)
+		if !ok {
+			continue
+		}
+		if h == nil {
+			h = &maphash.Hash{}
+			h.SetSeed(bodySeed)
+		}
+		t, exists := title(slug)
+		h.WriteString(slug)
+		h.WriteByte(0)
+		h.WriteString(t)
+		if exists {
+			h.WriteByte(1)
+		}
+		h.WriteByte(0)
+	}
+	if h == nil {
+		return 0
+	}
+	return h.Sum64()
 }
 
 // bodySeed seeds bodySum: the caches live in one process, so a per-process
@@ -160,7 +204,7 @@ func bodySum(p *content.Post) uint64 { return maphash.String(bodySeed, p.Body) }
 // Cached returns the post rendered at width in style if it is in the cache.
 // It never renders, so it is cheap enough for a UI's update loop.
 func (r *Renderer) Cached(p *content.Post, width int, style Style) (string, bool) {
-	k := keyFor(p, width, style)
+	k := keyFor(p, width, style, r.links())
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if el, ok := r.entries[k]; ok {
@@ -183,7 +227,8 @@ func (r *Renderer) Render(p *content.Post, width int, style Style) (string, erro
 // caller leaves the queue and gets ctx.Err(). Once glamour has started, the
 // render finishes and is cached, whatever happens to ctx.
 func (r *Renderer) RenderContext(ctx context.Context, p *content.Post, width int, style Style) (string, error) {
-	k := keyFor(p, width, style)
+	links := r.links() // one set of titles for the key and the render
+	k := keyFor(p, width, style, links)
 	for {
 		r.mu.Lock()
 		if el, ok := r.entries[k]; ok {
@@ -211,7 +256,7 @@ func (r *Renderer) RenderContext(ctx context.Context, p *content.Post, width int
 		c := &call{done: make(chan struct{})}
 		r.inflight[k] = c
 		r.mu.Unlock()
-		r.lead(ctx, p, k, c)
+		r.lead(ctx, p, k, links, c)
 		if c.abandoned {
 			return "", ctx.Err()
 		}
@@ -221,7 +266,7 @@ func (r *Renderer) RenderContext(ctx context.Context, p *content.Post, width int
 
 // lead renders k for c and everyone waiting on it, after its turn in the
 // queue, and publishes the result (or that c was abandoned).
-func (r *Renderer) lead(ctx context.Context, p *content.Post, k key, c *call) {
+func (r *Renderer) lead(ctx context.Context, p *content.Post, k key, links postLinks, c *call) {
 	rendered := false
 	defer func() {
 		// Also on a panic in glamour: no waiter is left hanging, and
@@ -241,7 +286,7 @@ func (r *Renderer) lead(ctx context.Context, p *content.Post, k key, c *call) {
 	defer r.queue.release()
 	r.misses.Add(1)
 	start := time.Now()
-	c.text, c.err = r.render(p.Doc(), k.width, k.style) // Doc may parse the post again: in its turn
+	c.text, c.err = r.render(p.Doc(), k.width, k.style, links) // Doc may parse the post again: in its turn
 	if r.onRender != nil {
 		r.onRender(time.Since(start))
 	}
