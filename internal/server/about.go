@@ -33,10 +33,10 @@ type languageJSON struct {
 	Name string `json:"name"`
 }
 
-// about is what the about command and the app's about page show, for a
-// reader who reaches the server as host.
-func (s *Server) about(host string) tui.About {
-	return tui.NewAbout(s.Blog, host, s.hostKeyFingerprint())
+// about is what the about command shows, for a reader who reaches the
+// server as host.
+func (s *Server) about(blog *content.Blog, host string) tui.About {
+	return tui.NewAbout(blog, host, s.hostKeyFingerprint())
 }
 
 // hostKeyFingerprint is the host key as ssh-keygen -l and OpenSSH's first
@@ -58,7 +58,7 @@ func (s *Server) cmdAbout(env commandEnv, args []string) error {
 	if len(rest) > 0 {
 		return usage("about: unexpected argument %q: try 'ssh %s help'", shown(rest[0]), env.host)
 	}
-	a := s.about(env.host)
+	a := s.about(env.blog, env.host)
 	if *asJSON {
 		j := aboutJSON{
 			Title: a.Title, Description: a.Description, Author: a.Author, URL: a.URL,

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/ssh"
@@ -77,6 +78,9 @@ type appSession struct {
 	cancel  context.CancelFunc
 	once    sync.Once
 	t       *locale.Messages // the reader's language
+
+	offered  atomic.Pointer[content.Blog] // the newest blog for the app (offerBlog)
+	offering atomic.Bool                  // a goroutine is sending it
 }
 
 // end restores the reader's terminal, shows reason (if any) on the main
@@ -152,7 +156,9 @@ func (s *Server) runApp(sess ssh.Session) {
 	// Keyed by what the frame depends on, the catalogue and the site's
 	// language the reader gets, so that no client-made LANG value takes a
 	// place of its own.
-	home := frameKey{cols, rows, style, app.t.Lang + "/" + s.Blog.Language(lang)}
+	blog := s.CurrentBlog()
+	gen := s.blogGen.Load()
+	home := frameKey{cols, rows, style, app.t.Lang + "/" + blog.Language(lang), gen}
 	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
 	cached := false
 	if cacheable {
@@ -163,7 +169,7 @@ func (s *Server) runApp(sess ssh.Session) {
 	}
 
 	var model tea.Model = tui.New(tui.Options{
-		Blog:     s.Blog,
+		Blog:     blog,
 		Renderer: s.Renderer,
 		Width:    cols,
 		Height:   rows,
@@ -187,7 +193,7 @@ func (s *Server) runApp(sess ssh.Session) {
 		first := model.View()
 		scr.show(first)
 		host.fresh = true
-		if cacheable {
+		if cacheable && s.blogGen.Load() == gen {
 			s.firstFrames.put(home, first)
 		}
 	}
@@ -218,6 +224,11 @@ func (s *Server) runApp(sess ssh.Session) {
 	app.program = program
 	s.apps.add(app)
 	defer s.apps.remove(app)
+	// SetBlog swaps, then offers to the apps it lists: an app built from
+	// the old blog and added after the listing sees the new one here.
+	if b := s.CurrentBlog(); b != blog {
+		app.offerBlog(b)
+	}
 	if st := connStateOf(own.sctx); st != nil {
 		st.addApp(app)
 		defer st.removeApp(app)

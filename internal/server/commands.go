@@ -67,6 +67,9 @@ type commandEnv struct {
 	// lang is the client's locale (see locale.FromEnv): posts are shown
 	// in their translation into it unless --lang says otherwise.
 	lang string
+	// blog is the blog the command reads, one for the whole command
+	// whatever reloads meanwhile.
+	blog *content.Blog
 }
 
 // runCommand runs the session's command and ends the session with its exit
@@ -74,7 +77,7 @@ type commandEnv struct {
 func (s *Server) runCommand(sess ssh.Session) {
 	pty, _, hasPty := sess.Pty()
 	stats := statsOf(sess)
-	env := commandEnv{out: sess, pty: hasPty, host: s.hostHint(sess), stats: stats, lang: locale.FromEnv(sess.Environ())}
+	env := commandEnv{out: sess, pty: hasPty, host: s.hostHint(sess), stats: stats, lang: locale.FromEnv(sess.Environ()), blog: s.CurrentBlog()}
 	// A command reads nothing: take what the client sends anyway, so it
 	// does not pile up in the channel's buffer (up to 2 MB).
 	go func() {
@@ -114,7 +117,7 @@ func (s *Server) dispatch(env commandEnv, name string, args []string) error {
 	case "help", "--help", "-h":
 		return s.cmdHelp(env)
 	}
-	if _, ok := s.Blog.Post(name); ok {
+	if _, ok := env.blog.Post(name); ok {
 		return failure("%q is a post: open it with %s, or print it with ssh %s read %s", shown(name), render.DeepLink(env.host, shown(name)), env.host, shown(name))
 	}
 	return failure("unknown command %q: try 'ssh %s help'", shown(name), env.host)
@@ -138,7 +141,7 @@ func parseArgs(fs *flag.FlagSet, host string, args []string) ([]string, error) {
 }
 
 func (s *Server) cmdHelp(env commandEnv) error {
-	fmt.Fprintf(env.out, "%s over SSH. Commands (ssh %s COMMAND):\n\n", s.Blog.Name, env.host)
+	fmt.Fprintf(env.out, "%s over SSH. Commands (ssh %s COMMAND):\n\n", env.blog.Name, env.host)
 	for _, name := range commandOrder {
 		fmt.Fprintf(env.out, "  %s\n", commandNames[name])
 	}
@@ -177,12 +180,12 @@ func (s *Server) cmdLs(env commandEnv, args []string) error {
 	if err := s.checkLang(fs.Name(), *lang, env); err != nil {
 		return err
 	}
-	posts := s.Blog.Posts()
+	posts := env.blog.Posts()
 	if *tag != "" {
-		if _, ok := s.Blog.Tag(*tag); !ok {
+		if _, ok := env.blog.Tag(*tag); !ok {
 			return failure("no tag %q: try 'ssh %s tags'", shown(*tag), env.host)
 		}
-		posts = s.Blog.Tagged(*tag)
+		posts = env.blog.Tagged(*tag)
 	}
 	if *asJSON {
 		out := make([]postJSON, 0, len(posts))
@@ -227,7 +230,7 @@ func (s *Server) cmdTags(env commandEnv, args []string) error {
 	if len(rest) > 0 {
 		return usage("tags: unexpected argument %q: try 'ssh %s help'", shown(rest[0]), env.host)
 	}
-	tags := s.Blog.Tags()
+	tags := env.blog.Tags()
 	if *asJSON {
 		type tagJSON struct {
 			Tag   string `json:"tag"`
@@ -250,7 +253,7 @@ func (s *Server) postArg(env commandEnv, cmd string, rest []string) (*content.Po
 	if len(rest) != 1 {
 		return nil, usage("usage: ssh %s %s SLUG (the slugs: ssh %s ls)", env.host, cmd, env.host)
 	}
-	p, ok := s.Blog.Post(rest[0])
+	p, ok := env.blog.Post(rest[0])
 	if !ok {
 		return nil, failure("no post %q: try 'ssh %s ls'", shown(rest[0]), env.host)
 	}
@@ -430,7 +433,7 @@ func (s *Server) checkLang(cmd, lang string, env commandEnv) error {
 	if locale.FromEnv([]string{"LANG=" + lang}) != lang || locale.Base(lang) == "" {
 		return failure("%s: --lang %q: give a language code such as en or ko", cmd, shown(lang))
 	}
-	langs := s.Blog.Site().Languages
+	langs := env.blog.Site().Languages
 	if len(langs) == 0 {
 		return nil
 	}

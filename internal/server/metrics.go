@@ -25,6 +25,8 @@ type Metrics struct {
 	renderDuration  prometheus.Histogram
 	posts           *prometheus.GaugeVec
 	panics          *prometheus.CounterVec
+	reloadErrors    prometheus.Counter
+	loadedAt        prometheus.Gauge
 }
 
 // Session kinds.
@@ -66,6 +68,12 @@ func NewMetrics(version string) *Metrics {
 			Name: "sshblog_posts", Help: "Posts by state: loaded (visible), hidden (draft, unpublished, future), broken (skipped with an error).",
 		}, []string{"state"}),
 	}
+	m.reloadErrors = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "sshblog_content_reload_errors_total", Help: "Problems met reloading the posts, each counted once: a broken post (its last good version is still served), or posts that could not be read at all (the last good blog is still served).",
+	})
+	m.loadedAt = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "sshblog_content_loaded_timestamp_seconds", Help: "When the blog served was loaded (at start, or by the last reload that swapped it in), in Unix seconds.",
+	})
 	m.panics = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "sshblog_panics_total", Help: "Panics recovered, by the kind of goroutine; each ended only its own session.",
 	}, []string{"in"})
@@ -74,7 +82,7 @@ func NewMetrics(version string) *Metrics {
 	}, []string{"version", "goversion"})
 	buildInfo.WithLabelValues(version, runtime.Version()).Set(1)
 	reg.MustRegister(m.sessionsActive, m.sessionsTotal, m.sessionDuration, m.refused, m.postViews,
-		m.commands, m.renderDuration, m.posts, m.panics, buildInfo,
+		m.commands, m.renderDuration, m.posts, m.panics, m.reloadErrors, m.loadedAt, buildInfo,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	for _, kind := range []string{kindApp, kindCommand} {
 		m.sessionsActive.WithLabelValues(kind)
@@ -91,14 +99,34 @@ func NewMetrics(version string) *Metrics {
 }
 
 // observeBlog records the loaded posts and prepares a zero counter per
-// slug, so dashboards see every post from the start.
-func (m *Metrics) observeBlog(blog *content.Blog, broken int) {
+// slug, so dashboards see every post from the start. The counters of the
+// posts that old (the blog replaced, or nil) had and blog has not go, so
+// that the slugs labelled are those of one blog.
+func (m *Metrics) observeBlog(blog, old *content.Blog, broken int) {
+	if m == nil {
+		return
+	}
 	m.posts.WithLabelValues("loaded").Set(float64(blog.Len()))
 	m.posts.WithLabelValues("hidden").Set(float64(blog.Hidden()))
 	m.posts.WithLabelValues("broken").Set(float64(broken))
 	for _, p := range blog.Posts() {
 		m.postViews.WithLabelValues(p.Slug)
 	}
+	if old != nil {
+		for _, p := range old.Posts() {
+			if _, ok := blog.Post(p.Slug); !ok {
+				m.postViews.DeleteLabelValues(p.Slug)
+			}
+		}
+	}
+	m.loadedAt.SetToCurrentTime()
+}
+
+func (m *Metrics) reloadFailed(n int) {
+	if m == nil || n <= 0 {
+		return
+	}
+	m.reloadErrors.Add(float64(n))
 }
 
 // observeRenderer exports the render cache's counters.

@@ -100,15 +100,19 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 	host := s.hostHint(sess)
 	term := &plainTerm{sess: sess, pty: hasPty}
 	stats := statsOf(sess)
-	posts := s.Blog.Posts()
+	// The numbers a reader types are those of the list last printed; a
+	// reload reaches the next list.
+	posts := s.CurrentBlog().Posts()
 	lang := locale.FromEnv(sess.Environ())
 	t := locale.For(lang)
 	list := func() {
+		blog := s.CurrentBlog()
+		posts = blog.Posts()
 		rows := make([][]string, 0, len(posts))
 		for i, p := range posts {
 			rows = append(rows, []string{strconv.Itoa(i+1) + ".", p.Date.Format(time.DateOnly), p.Slug, p.In(lang).Title})
 		}
-		term.print("%s: %s\n\n%s\n", s.Blog.Name, t.Posts.N(len(posts)), alignColumns(rows))
+		term.print("%s: %s\n\n%s\n", blog.Name, t.Posts.N(len(posts)), alignColumns(rows))
 	}
 	prompt := func() {
 		msg := t.PlainPrompt
@@ -124,7 +128,7 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 		list()
 	} else {
 		s.Metrics.commandRun("ls")
-		env := commandEnv{out: sess, host: host, stats: stats, lang: lang}
+		env := commandEnv{out: sess, host: host, stats: stats, lang: lang, blog: s.CurrentBlog()}
 		if err := s.cmdLs(env, nil); err != nil {
 			_ = sess.Exit(1)
 			return
@@ -156,7 +160,7 @@ func (s *Server) runPlain(sess ssh.Session, hasPty bool) {
 		default:
 			if n, err := strconv.Atoi(line); err == nil && n >= 1 && n <= len(posts) {
 				post = posts[n-1]
-			} else if p, ok := s.Blog.Post(line); ok {
+			} else if p, ok := s.CurrentBlog().Post(line); ok {
 				post = p
 			}
 		}

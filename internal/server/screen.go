@@ -296,6 +296,7 @@ type frameKey struct {
 	cols, rows int
 	style      render.Style
 	lang       string // the reader's language: the words and the posts' translations
+	blog       uint64 // the blog shown (Server.blogGen): a reload makes new frames
 }
 
 // frameCache keeps the home screen's first frame for the most recent

@@ -26,10 +26,10 @@ import (
 )
 
 // Server serves one Blog over SSH to anonymous readers. Set its fields,
-// then call Serve; the fields must not change after
-// that.
+// then call Serve; the fields must not change after that (SetBlog swaps
+// the blog served).
 type Server struct {
-	// Blog is the posts to serve. Required.
+	// Blog is the posts to serve first. Required. SetBlog replaces it.
 	Blog *content.Blog
 
 	// HostKey identifies the server to readers. Required: see LoadHostKey.
@@ -79,6 +79,8 @@ type Server struct {
 
 	initOnce sync.Once
 	initErr  error
+	current  atomic.Pointer[content.Blog] // Blog, until SetBlog
+	blogGen  atomic.Uint64                // SetBlog calls: the first frames' cache is per blog
 	ssh      *ssh.Server
 	limits   *limiter
 	refusals *refusalLog
@@ -86,6 +88,7 @@ type Server struct {
 	listenAddr atomic.Pointer[net.Addr] // the first listener's, for linkHost
 
 	prerenderOnce sync.Once
+	prerendering  atomic.Bool // a reload's prerender is running
 	firstFrames   frameCache
 	apps          appSet
 
@@ -105,6 +108,7 @@ func (s *Server) init() error {
 			s.initErr = errors.New("server: no Blog to serve")
 			return
 		}
+		s.current.CompareAndSwap(nil, s.Blog)
 		if s.HostKey == nil {
 			s.initErr = errors.New("server: no HostKey")
 			return
@@ -117,11 +121,11 @@ func (s *Server) init() error {
 			s.Renderer = render.New(render.Options{
 				OnRender:  func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
 				Host:      linkHost(s.PublicAddr, listen),
-				PostTitle: postTitle(s.Blog),
+				PostTitle: postTitle(s.CurrentBlog()),
 			})
 		}
 		if s.Metrics != nil {
-			s.Metrics.observeBlog(s.Blog, s.Broken)
+			s.Metrics.observeBlog(s.CurrentBlog(), nil, s.Broken)
 			s.Metrics.observeRenderer(s.Renderer)
 		}
 		if s.Logger == nil {
@@ -227,7 +231,7 @@ func (s *Server) prerender() {
 			continue
 		}
 		seen[width] = true
-		posts := s.Blog.Posts()
+		posts := s.CurrentBlog().Posts()
 		for _, p := range posts[:min(len(posts), prerenderPosts)] {
 			if s.draining.Load() {
 				return

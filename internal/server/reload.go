@@ -1,0 +1,71 @@
+package server
+
+import (
+	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/tui"
+)
+
+// CurrentBlog is the blog served now: Blog, or what SetBlog last gave.
+func (s *Server) CurrentBlog() *content.Blog {
+	if b := s.current.Load(); b != nil {
+		return b
+	}
+	return s.Blog
+}
+
+// SetBlog makes blog the one served, at once and for everyone: the
+// sessions and commands that start from now on read it, and every open app
+// gets it (tui.BlogMsg), whose reader goes on reading what they opened.
+// Rendered posts are kept: a post is rendered again only if its text, or
+// the title of a post it links to, changed. broken is how many post files
+// failed to load, for the posts metric. A nil blog is ignored.
+func (s *Server) SetBlog(blog *content.Blog, broken int) {
+	if blog == nil {
+		return
+	}
+	if err := s.init(); err != nil {
+		return
+	}
+	old := s.current.Swap(blog)
+	s.blogGen.Add(1)
+	s.Renderer.SetPostTitle(postTitle(blog))
+	s.Metrics.observeBlog(blog, old, broken)
+	for _, app := range s.apps.list() {
+		app.offerBlog(blog)
+	}
+	// Posts new or changed since the old blog are rendered ahead for the
+	// common widths, as at start (unless a prerender is running: what it
+	// misses renders when it is first read).
+	if s.accepting.Load() && s.prerendering.CompareAndSwap(false, true) {
+		go func() {
+			defer s.prerendering.Store(false)
+			s.prerender()
+		}()
+	}
+}
+
+// ReloadFailed counts a reload that kept (part of) the old blog: n new
+// problems, or one when the posts could not be read at all.
+func (s *Server) ReloadFailed(n int) { s.Metrics.reloadFailed(n) }
+
+// offerBlog hands the app a reloaded blog without blocking the caller:
+// Program.Send waits for the app's event loop. One goroutine per app at
+// most, which sends the newest blog offered until none is newer, so that
+// a burst of reloads costs one send, not a queue of them.
+func (a *appSession) offerBlog(blog *content.Blog) {
+	a.offered.Store(blog)
+	if !a.offering.CompareAndSwap(false, true) {
+		return // the running sender picks it up
+	}
+	go func() {
+		defer a.sess.srv.recoverPanic("blog offer", a.sess.remote(), nil)
+		for {
+			b := a.offered.Load()
+			a.program.Send(tui.BlogMsg{Blog: b}) // returns once the program has ended, too
+			a.offering.Store(false)
+			if a.offered.Load() == b || !a.offering.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	}()
+}
