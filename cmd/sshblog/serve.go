@@ -76,8 +76,9 @@ func (c *contentFlags) options(root string) (content.Options, error) {
 }
 
 // load reads the posts. Problems name files under the folder the operator
-// gave, so they can open the file as printed.
-func (c *contentFlags) load() (*content.Blog, []error, error) {
+// gave, so they can open the file as printed. previous is the blog this
+// load replaces, nil at start (see content.Options.Previous).
+func (c *contentFlags) load(previous *content.Blog) (*content.Blog, []error, error) {
 	fsys, root, err := c.open()
 	if err != nil {
 		return nil, nil, err
@@ -86,6 +87,7 @@ func (c *contentFlags) load() (*content.Blog, []error, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	opts.Previous = previous
 	blog, problems, err := content.Load(fsys, opts)
 	if err != nil {
 		return nil, problems, fmt.Errorf("--content %s: %w", root, err)
@@ -106,6 +108,8 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 	fs.StringVar(&public, "public-addr", "", "`HOST[:PORT]` readers use to reach the server, shown in hints like \"ssh -t HOST\" (default: the address they connected to)")
 	fs.DurationVar(&grace, "shutdown-grace", 10*time.Second, "how long open sessions may go on after SIGTERM before they are closed")
 	posts.register(fs)
+	var watchPosts bool
+	fs.BoolVar(&watchPosts, "watch", true, "reload the posts when files under --content change (SIGHUP reloads them too); --watch=false: on SIGHUP only")
 	limits := server.DefaultLimits
 	d := server.DefaultLimits
 	fs.Var((*windowFlag)(&limits.MaxWindow), "max-window", "largest window a session gets, `COLSxROWS`; larger requests are clamped")
@@ -147,7 +151,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 		if err != nil {
 			return err
 		}
-		blog, problems, err := posts.load()
+		blog, problems, err := posts.load(nil)
 		if err != nil {
 			return err
 		}
@@ -200,16 +204,11 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
 		}
 
-		// SIGHUP (a closed terminal, or an operator expecting a reload)
-		// must not drop every reader: it is logged and ignored.
-		hup := make(chan os.Signal, 1)
-		signal.Notify(hup, syscall.SIGHUP)
-		defer signal.Stop(hup)
-		go func() {
-			for range hup {
-				logger.Info("SIGHUP ignored: restart the server to load changed posts")
-			}
-		}()
+		// SIGHUP reloads the posts, as changes under --content do; it
+		// never drops a reader.
+		reloadCtx, stopReloads := context.WithCancel(ctx)
+		defer stopReloads()
+		newReloader(&posts, srv, logger, blog, problems).run(reloadCtx, watchPosts)
 
 		served := make(chan error, 1)
 		go func() { served <- srv.Serve(ln) }()

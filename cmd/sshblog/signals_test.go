@@ -17,14 +17,14 @@ import (
 )
 
 // SIGHUP killed the server at once (status 129), dropping every reader; it
-// is now logged and ignored.
+// now reloads the posts, and embedded posts have nothing to reload.
 func TestSIGHUPKeepsReaders(t *testing.T) {
 	p := startProcess(t)
 	tm := sshtest.Open(t, p.addr, 100, 30, sshtest.TermOptions{})
 	tm.WaitFor("Welcome to sshblog")
 	p.cmd.Process.Signal(syscall.SIGHUP)
 	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(p.logs.String(), "SIGHUP ignored") {
+	for !strings.Contains(p.logs.String(), "the posts are embedded") {
 		if time.Now().After(deadline) {
 			t.Fatalf("no log line for SIGHUP:\n%s", p.logs.String())
 		}

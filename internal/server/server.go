@@ -224,7 +224,7 @@ func (s *Server) prerender() {
 	}
 	seen := map[int]bool{}
 	start := time.Now()
-	n := 0
+	misses := s.Renderer.Stats().Misses // after a reload, most posts are cached already
 	for _, w := range windows {
 		width := tui.RenderWidth(w)
 		if seen[width] {
@@ -239,10 +239,10 @@ func (s *Server) prerender() {
 			if _, err := s.Renderer.Render(p, width, render.Dark); err != nil {
 				s.Logger.Warn("pre-rendering failed", "post", p.Path, "err", err)
 			}
-			n++
 		}
 	}
-	if n > 0 {
+	// Other sessions' misses count too: near enough for a log line.
+	if n := s.Renderer.Stats().Misses - misses; n > 0 {
 		s.Logger.Info("pre-rendered posts", "renders", n, "took", time.Since(start).Round(time.Millisecond))
 	}
 }

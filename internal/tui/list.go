@@ -308,8 +308,9 @@ func (l *postList) view(blogName, notice string) string {
 	inner := max(0, l.width-2*g)
 
 	header := st.name.Render(blogName) + st.muted.Render(" · "+l.counts())
+	// A notice is shown once, over the filter applied (not the one typed).
 	sub := filterLine(&l.list, st)
-	if sub == "" && notice != "" {
+	if notice != "" && !l.list.SettingFilter() {
 		sub = st.notice.Render(notice)
 	}
 	if sub == "" && l.desc != "" {
