@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 # ssh-audit, and the other SSH clients of the README's compatibility table
 # (cmd/sshblog/clients_test.go): PuTTY's plink, dropbear's dbclient,
 # asyncssh and paramiko. Jekyll and Hugo build the corpus of real sites
-# that cmd/sshblog/faithful_test.go compares sshblog with.
+# that cmd/sshblog/faithful_test.go compares sshblog with. Chromium draws
+# the web mirror's pages (internal/web/browser_test.go).
 need=()
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
@@ -17,6 +18,7 @@ command -v plink >/dev/null 2>&1 || need+=(putty-tools)
 command -v dbclient >/dev/null 2>&1 || need+=(dropbear-bin)
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 command -v hugo >/dev/null 2>&1 || need+=(hugo)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # python3-* install into Debian's /usr/bin/python3, which the test falls
 # back to when the python3 on PATH (pyenv's, say) lacks the module.
 has_py() { python3 -c "import $1" 2>/dev/null || /usr/bin/python3 -c "import $1" 2>/dev/null; }
