@@ -368,6 +368,13 @@ func TestNotFoundDoesNotEcho(t *testing.T) {
 			t.Errorf("GET %s: not the 404 page", path)
 		}
 	}
+	// A query that names nothing is ignored, not repeated.
+	for _, path := range []string{"/posts/welcome-to-sshblog?lang=" + marker, "/?lang=" + marker + "&x=" + marker} {
+		r := do(t, ts, "GET", path, nil)
+		if r.code != 200 || strings.Contains(r.body, marker) {
+			t.Errorf("GET %s: %d, repeats the query: %v", path, r.code, strings.Contains(r.body, marker))
+		}
+	}
 }
 
 // Paths that try to leave the mirror's pages for files are refused: the
