@@ -19,6 +19,8 @@ command -v dbclient >/dev/null 2>&1 || need+=(dropbear-bin)
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 command -v hugo >/dev/null 2>&1 || need+=(hugo)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# xmllint checks the Atom feeds against RFC 4287's schema (internal/web).
+command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 # python3-* install into Debian's /usr/bin/python3, which the test falls
 # back to when the python3 on PATH (pyenv's, say) lacks the module.
 has_py() { python3 -c "import $1" 2>/dev/null || /usr/bin/python3 -c "import $1" 2>/dev/null; }
