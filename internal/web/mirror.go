@@ -456,7 +456,13 @@ func (m *Mirror) post(blog *content.Blog, host, slug, lang string) ([]byte, erro
 	if lang != "" && len(lang) <= maxLang {
 		post = shown.In(lang)
 	}
-	body, err := PostHTML(post, HTMLOptions{})
+	// Links to posts the blog lacks read as text, as they do over SSH.
+	body, err := PostHTML(post, HTMLOptions{PostTitle: func(slug string) (string, bool) {
+		if p, ok := blog.Post(slug); ok {
+			return p.Title, true
+		}
+		return "", false
+	}})
 	if err != nil {
 		return nil, err
 	}

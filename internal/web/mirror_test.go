@@ -50,7 +50,7 @@ description = "터미널에서 읽는 블로그"
 	"content/posts/hello.md":     {Data: []byte("---\ntitle: 안녕하세요\ndate: 2024-01-02\ntags: [인사, 한국어]\n---\n한국어로 쓴 첫 글입니다. 반갑습니다.\n")},
 	"content/posts/hello.en.md":  {Data: []byte("---\ntitle: Hello there\ndate: 2024-01-02\ntags: [greetings]\n---\nThe first post, in English.\n")},
 	"content/posts/터미널-한글.md":    {Data: []byte("---\ntitle: 터미널의 한글\ndate: 2024-02-03\ntags: [한국어, 터미널]\ndescription: 두 칸짜리 글자 이야기\n---\n한글 음절은 터미널에서 두 칸을 차지합니다.\n\n```go\nfmt.Println(\"한글\")\n```\n")},
-	"content/posts/slash-tag.md": {Data: []byte("---\ntitle: Slash tag\ndate: 2024-03-04\ntags: [c/c++, a b]\n---\nA tag with a slash and one with a space.\n")},
+	"content/posts/slash-tag.md": {Data: []byte("---\ntitle: Slash tag\ndate: 2024-03-04\ntags: [c/c++, a b]\n---\nA tag with a slash and one with a space. See [the first post](sshblog:hello), <sshblog:%ED%84%B0%EB%AF%B8%EB%84%90-%ED%95%9C%EA%B8%80> and [a lost one](sshblog:lost).\n")},
 }
 
 func koreanBlog(t testing.TB) *content.Blog {
@@ -128,6 +128,9 @@ func raw(t testing.TB, ts *httptest.Server, target string) response {
 
 // visible is a page's text as a reader sees it: tags dropped, entities decoded.
 func visible(page string) string {
+	if _, body, ok := strings.Cut(page, "<body"); ok {
+		page = body // not the <head>'s title and styles
+	}
 	var b strings.Builder
 	in := false
 	for _, r := range page {
@@ -321,11 +324,23 @@ func TestKoreanBlog(t *testing.T) {
 		t.Error("the Korean post does not link its English translation")
 	}
 
+	// Links to other posts go to their pages; one to a post the blog
+	// lacks is text.
+	links := do(t, ts, "GET", "/posts/slash-tag", nil)
+	for _, want := range []string{`href="/posts/hello"`, `href="` + escaped + `"`} {
+		if !strings.Contains(links.body, want) {
+			t.Errorf("/posts/slash-tag lacks %s", want)
+		}
+	}
+	if want := `>터미널의 한글</a> and a lost one.`; !strings.Contains(links.body, want) {
+		t.Errorf("/posts/slash-tag lacks %s (a bare link reads its post's title, a link to a missing post is text)", want)
+	}
+
 	for _, tag := range []string{"한국어", "터미널", "c/c++", "a b"} {
 		path := tagHref(tag)
 		r := do(t, ts, "GET", path, nil)
-		if r.code != 200 || !strings.Contains(visible(r.body), "#"+tag) {
-			t.Errorf("GET %s: %d", path, r.code)
+		if r.code != 200 || !strings.Contains(visible(r.body), "tagged "+tag) {
+			t.Errorf("GET %s: %d, %q", path, r.code, visible(r.body))
 		}
 	}
 	if !strings.Contains(home.body, `href="/tags/c%2Fc&#43;&#43;"`) && !strings.Contains(home.body, `href="/tags/c%2Fc++"`) {
