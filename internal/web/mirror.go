@@ -196,17 +196,23 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case len(seg) == 1 && seg[0] == "":
 		body, err = m.list(blog, host, "", q)
+	case len(seg) == 1 && seg[0] == "feed.xml":
+		body, err = m.feed(blog, host, "")
+		ctype = "application/atom+xml; charset=utf-8"
 	case len(seg) == 2 && seg[0] == "posts" && seg[1] != "":
 		body, err = m.post(blog, host, seg[1], q.Get("lang"))
 	case seg[0] == "tags" && (len(seg) == 1 || len(seg) == 2 && seg[1] == ""):
 		body, err = m.tags(blog, host, q)
 	case len(seg) == 2 && seg[0] == "tags":
 		body, err = m.list(blog, host, seg[1], q)
+	case len(seg) == 3 && seg[0] == "tags" && seg[1] != "" && seg[2] == "feed.xml":
+		body, err = m.feed(blog, host, seg[1])
+		ctype = "application/atom+xml; charset=utf-8"
 	default:
 		err = errNotFound
 	}
 	switch {
-	case errors.Is(err, errNotFound):
+	case errors.Is(err, errNotFound), errors.Is(err, ErrNoTag):
 		m.notFound(w, r, blog)
 		return
 	case err != nil:
@@ -397,6 +403,21 @@ func (m *Mirror) frame(blog *content.Blog, host string) *page {
 		FeedTitle:       title,
 		SSH:             "ssh " + host,
 	}
+}
+
+func (m *Mirror) feed(blog *content.Blog, host, tag string) ([]byte, error) {
+	if tag != "" {
+		t, ok := blog.Tag(tag)
+		if !ok {
+			return nil, errNotFound
+		}
+		tag = t.Name
+	}
+	var b bytes.Buffer
+	if err := WriteFeed(&b, blog, tag, FeedOptions{Base: m.Base, Host: host}); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // list is the home page (tag "") or a tag's page.

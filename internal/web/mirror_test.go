@@ -342,9 +342,40 @@ func TestKoreanBlog(t *testing.T) {
 		if r.code != 200 || !strings.Contains(visible(r.body), "tagged "+tag) {
 			t.Errorf("GET %s: %d, %q", path, r.code, visible(r.body))
 		}
+		f := do(t, ts, "GET", path+"/feed.xml", nil)
+		if f.code != 200 || f.header.Get("Content-Type") != "application/atom+xml; charset=utf-8" {
+			t.Errorf("GET %s/feed.xml: %d %q", path, f.code, f.header.Get("Content-Type"))
+		}
 	}
 	if !strings.Contains(home.body, `href="/tags/c%2Fc&#43;&#43;"`) && !strings.Contains(home.body, `href="/tags/c%2Fc++"`) {
 		t.Errorf("the tag c/c++ is not linked as one segment")
+	}
+}
+
+// The feeds are served as Atom, valid against RFC 4287's schema, under
+// their own ETags; the pages link them in <head>.
+func TestFeeds(t *testing.T) {
+	blog := embeddedBlog(t)
+	ts := serve(t, &Mirror{Blog: func() *content.Blog { return blog }, SSHHost: "blog.example.com"})
+	for _, path := range []string{"/feed.xml", tagHref(blog.Tags()[0].Name) + "/feed.xml", "/tags/" + url.PathEscape("한국어") + "/feed.xml"} {
+		r := do(t, ts, "GET", path, nil)
+		if r.code != 200 {
+			t.Errorf("GET %s: %d", path, r.code)
+			continue
+		}
+		validate(t, []byte(r.body))
+		if !strings.Contains(r.body, "ssh -t blog.example.com") {
+			t.Errorf("GET %s: the entries do not say how to read them over SSH", path)
+		}
+		if ct := r.header.Get("Content-Type"); ct != "application/atom+xml; charset=utf-8" {
+			t.Errorf("GET %s: Content-Type %q", path, ct)
+		}
+		if !strings.Contains(r.body, "http://www.w3.org/2005/Atom") {
+			t.Errorf("GET %s: not an Atom feed", path)
+		}
+		if r.header.Get("ETag") == "" {
+			t.Errorf("GET %s: no ETag", path)
+		}
 	}
 }
 
@@ -369,6 +400,7 @@ func TestNotFoundDoesNotEcho(t *testing.T) {
 		"/?page=2",
 		"/?page=99999999999999999999",
 		"/tags/?page=" + marker,
+		"/feed.xml/" + marker,
 		"/%3Cscript%3E" + marker,
 	} {
 		r := do(t, ts, "GET", path, nil)
@@ -455,7 +487,7 @@ func TestCaching(t *testing.T) {
 	cur.Store(embeddedBlog(t))
 	ts := serve(t, &Mirror{Blog: cur.Load})
 	slug := cur.Load().Posts()[0].Slug
-	for _, path := range []string{"/", postHref(slug), "/tags/"} {
+	for _, path := range []string{"/", postHref(slug), "/tags/", "/feed.xml"} {
 		get := do(t, ts, "GET", path, nil)
 		head := do(t, ts, "HEAD", path, nil)
 		etag := get.header.Get("ETag")
