@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 # asyncssh and paramiko. Jekyll and Hugo build the corpus of real sites
 # that cmd/sshblog/faithful_test.go compares sshblog with. git makes the
 # repositories of cmd/sshblog/gitsync_test.go's git-sync stand-in.
+# Chromium draws the web mirror's pages (internal/web/browser_test.go),
+# with the Noto CJK fonts for Korean and Japanese.
 need=()
 command -v ssh >/dev/null 2>&1 || need+=(openssh-client)
 command -v tmux >/dev/null 2>&1 || need+=(tmux)
@@ -18,9 +20,11 @@ command -v plink >/dev/null 2>&1 || need+=(putty-tools)
 command -v dbclient >/dev/null 2>&1 || need+=(dropbear-bin)
 command -v jekyll >/dev/null 2>&1 || need+=(jekyll)
 command -v hugo >/dev/null 2>&1 || need+=(hugo)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 # xmllint checks the Atom feeds against RFC 4287's schema (internal/web).
 command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils)
 command -v git >/dev/null 2>&1 || need+=(git)
+[ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
 # python3-* install into Debian's /usr/bin/python3, which the test falls
 # back to when the python3 on PATH (pyenv's, say) lacks the module.
 has_py() { python3 -c "import $1" 2>/dev/null || /usr/bin/python3 -c "import $1" 2>/dev/null; }
