@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -68,6 +69,20 @@ func shows(texts ...string) func(string) bool {
 	}
 }
 
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
+}
+
 // scrape reads one metric from the operator's endpoint.
 func scrape(t *testing.T, httpAddr, name string) float64 {
 	t.Helper()
@@ -98,14 +113,23 @@ func scrape(t *testing.T, httpAddr, name string) float64 {
 func TestEditsReachAConnectedReader(t *testing.T) {
 	dir := t.TempDir()
 	writeSite(t, dir, site)
-	httpAddr := sshtest.FreeAddr(t)
-	p := startProcess(t, "SSHBLOG_CONTENT="+dir, "SSHBLOG_HTTP_ADDR="+httpAddr)
+	httpAddr, webAddr := sshtest.FreeAddr(t), sshtest.FreeAddr(t)
+	p := startProcess(t, "SSHBLOG_CONTENT="+dir, "SSHBLOG_HTTP_ADDR="+httpAddr, "SSHBLOG_WEB_ADDR="+webAddr)
 	tm := sshtest.Open(t, p.addr, 100, 40, sshtest.TermOptions{})
 	tm.WaitFor("Live notes", "Before the edit")
 	loaded := scrape(t, httpAddr, "sshblog_content_loaded_timestamp_seconds")
 
 	writeSite(t, dir, map[string]string{"_posts/2020-04-01-added.md": "---\ntitle: A post just added\n---\nNew.\n"})
 	within(t, tm, "the added post", shows("A post just added", "The first post"))
+	// The feed over SSH, and the web mirror's pages and feed, have it too.
+	if out := sshtest.Run(t, p.addr, "feed"); !strings.Contains(out.Stdout, "A post just added") {
+		t.Errorf("ssh feed after the reload:\n%s", out.Stdout)
+	}
+	for _, path := range []string{"/", "/feed.xml", "/posts/added"} {
+		if code, body := get(t, "http://"+webAddr+path); code != 200 || !strings.Contains(body, "A post just added") {
+			t.Errorf("GET %s after the reload: %d\n%s", path, code, body)
+		}
+	}
 
 	writeSite(t, dir, map[string]string{"_posts/2020-03-01-editable.md": "---\ntitle: After the edit\n---\nNew text.\n"})
 	within(t, tm, "the edited title", func(s string) bool {

@@ -8,8 +8,10 @@ import (
 	"io/fs"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -19,6 +21,7 @@ import (
 	blogposts "github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/server"
+	"github.com/sshblog/sshblog/internal/web"
 )
 
 // contentFlags are the flags of every command that loads posts.
@@ -122,14 +125,23 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 	fs.IntVar(&limits.ConnRate, "conn-rate", d.ConnRate, "new connections per client address per minute")
 	fs.IntVar(&limits.ConnBurst, "conn-burst", d.ConnBurst, "new connections one client address may open at once before --conn-rate applies")
 	fs.IntVar(&limits.MaxConnections, "max-connections", d.MaxConnections, "connections open at once, from all clients, with or without a session")
-	var httpAddr, logFormat, logLevel string
+	var httpAddr, webAddr, webURL, logFormat, logLevel string
 	fs.StringVar(&httpAddr, "http-addr", "", "`ADDRESS` for /healthz, /readyz and /metrics over HTTP; empty: off")
+	fs.StringVar(&webAddr, "web-addr", "", "`ADDRESS` for the public web mirror of the blog (/, /posts/SLUG, /tags/TAG, /feed.xml); empty: off")
+	fs.StringVar(&webURL, "web-url", "", "`URL` readers reach the web mirror at (https://blog.example.com), for the links of 'ssh HOST feed'; empty: links relative to the feed")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	fs.StringVar(&logLevel, "log-level", "info", "least important log level shown: debug, info, warn or error")
 	var proxyFrom string
 	fs.StringVar(&proxyFrom, "proxy-protocol-from", "", "`CIDR`s (comma-separated) of load balancers that send a PROXY protocol header; empty: PROXY protocol off")
 
 	return func(ctx context.Context, _ io.Writer, stderr io.Writer) error {
+		if webURL != "" {
+			u, err := url.Parse(webURL)
+			if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+				return usageError{fmt.Sprintf("--web-url %q: give an absolute http(s) URL such as https://blog.example.com", webURL)}
+			}
+			webURL = strings.TrimSuffix(webURL, "/")
+		}
 		trusted, err := server.ParsePrefixes(proxyFrom)
 		if err != nil {
 			return usageError{fmt.Sprintf("--proxy-protocol-from: %v", err)}
@@ -187,6 +199,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			Metrics:           server.NewMetrics(versionString()),
 			Broken:            len(problems),
 			Version:           "sshblog",
+			WebURL:            webURL,
 		}
 		logger.Info("serving", "addr", ln.Addr().String(), "title", blog.Name, "site", blog.Site().Kind.String(),
 			"posts", blog.Len(), "hidden", blog.Hidden(),
@@ -202,6 +215,18 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			httpSrv = newHTTPServer(srv.HTTPHandler(), httpIdleTimeout)
 			go httpSrv.Serve(hl)
 			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
+		}
+
+		var webSrv *http.Server
+		if webAddr != "" {
+			wl, err := net.Listen("tcp", webAddr)
+			if err != nil {
+				ln.Close()
+				return fmt.Errorf("--web-addr %s: %w", webAddr, err)
+			}
+			webSrv = web.NewServer(&web.Mirror{Blog: srv.CurrentBlog, SSHHost: server.LinkHost(public, ln.Addr()), Base: webURL, Logger: logger})
+			go webSrv.Serve(wl)
+			logger.Info("serving the web mirror", "addr", wl.Addr().String())
 		}
 
 		// SIGHUP reloads the posts, as changes under --content do; it
@@ -245,10 +270,12 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 			logger.Warn("sessions still open after the grace period: closing them", "err", err)
 		}
 		srv.Close()
-		if httpSrv != nil {
-			httpCtx, cancel := context.WithTimeout(context.Background(), time.Second)
-			defer cancel()
-			httpSrv.Shutdown(httpCtx)
+		for _, hs := range []*http.Server{httpSrv, webSrv} {
+			if hs != nil {
+				httpCtx, cancel := context.WithTimeout(context.Background(), time.Second)
+				defer cancel()
+				hs.Shutdown(httpCtx)
+			}
 		}
 		logger.Info("stopped")
 		return nil

@@ -80,7 +80,7 @@ func (s *Server) cmdAbout(env commandEnv, args []string) error {
 	return writeTable(env, rows)
 }
 
-// linkHost is the host deep links to posts are shown with in rendered
+// LinkHost is the host deep links to posts are shown with in rendered
 // text ("ssh -t HOST SLUG"). The renderer's cache is shared by every
 // session, so this is one host for all of them, not the address each
 // reader connected to (hostHint): PublicAddr when set, which is what an
@@ -88,7 +88,8 @@ func (s *Server) cmdAbout(env commandEnv, args []string) error {
 // address the server listens on when it names one; else, for a wildcard
 // listener (":2222", "0.0.0.0"), this machine's host name with the port.
 // A reader who reached the server another way still has the slug to type.
-func linkHost(public string, listen net.Addr) string {
+// The web mirror shows the same host.
+func LinkHost(public string, listen net.Addr) string {
 	if public != "" {
 		return hintFor(public)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/render"
 	"github.com/sshblog/sshblog/internal/sanitize"
+	"github.com/sshblog/sshblog/internal/web"
 )
 
 // commandNames are the SSH commands; anything else given with a PTY is a
@@ -28,10 +29,11 @@ var commandNames = map[string]string{
 	"read":  "read SLUG [--width N] [--lang L]     a post rendered for a terminal",
 	"raw":   "raw SLUG [--lang L]                  a post's Markdown source",
 	"about": "about [--json]                       the blog: title, author, languages, host key",
+	"feed":  "feed [TAG]                           the Atom feed of the newest posts (of a tag)",
 	"help":  "help                                 this list",
 }
 
-var commandOrder = []string{"ls", "tags", "read", "raw", "about", "help"}
+var commandOrder = []string{"ls", "tags", "read", "raw", "about", "feed", "help"}
 
 // cmdError is a failed command: its one-line message goes to stderr and
 // its status is the exit status: 1 for unknown commands, posts, tags and
@@ -114,6 +116,8 @@ func (s *Server) dispatch(env commandEnv, name string, args []string) error {
 		return s.cmdRaw(env, args)
 	case "about":
 		return s.cmdAbout(env, args)
+	case "feed":
+		return s.cmdFeed(env, args)
 	case "help", "--help", "-h":
 		return s.cmdHelp(env)
 	}
@@ -218,6 +222,28 @@ func (s *Server) cmdLs(env commandEnv, args []string) error {
 		rows = append(rows, []string{p.Date.Format(time.DateOnly), p.Slug, shown.Title, strings.Join(shown.Tags, ", ")})
 	}
 	return writeTable(env, rows)
+}
+
+// cmdFeed prints the Atom feed of the blog, or of one tag, for a feed
+// reader that runs a command ("ssh HOST feed > feed.xml"). Its links go
+// to the web mirror at WebURL.
+func (s *Server) cmdFeed(env commandEnv, args []string) error {
+	fs := flag.NewFlagSet("feed", flag.ContinueOnError)
+	rest, err := parseArgs(fs, env.host, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 1 {
+		return usage("usage: ssh %s feed [TAG] (the tags: ssh %s tags)", env.host, env.host)
+	}
+	tag := ""
+	if len(rest) == 1 {
+		tag = rest[0]
+		if _, ok := env.blog.Tag(tag); !ok {
+			return failure("no tag %q: try 'ssh %s tags'", shown(tag), env.host)
+		}
+	}
+	return web.WriteFeed(env.out, env.blog, tag, web.FeedOptions{Base: s.WebURL, Host: env.host})
 }
 
 func (s *Server) cmdTags(env commandEnv, args []string) error {

@@ -31,8 +31,8 @@ func TestLinkHost(t *testing.T) {
 		{"", nil, ""},
 	}
 	for _, tt := range tests {
-		if got := linkHost(tt.public, tt.listen); got != tt.want {
-			t.Errorf("linkHost(%q, %v) = %q, want %q", tt.public, tt.listen, got, tt.want)
+		if got := LinkHost(tt.public, tt.listen); got != tt.want {
+			t.Errorf("LinkHost(%q, %v) = %q, want %q", tt.public, tt.listen, got, tt.want)
 		}
 	}
 }

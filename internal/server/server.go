@@ -37,7 +37,7 @@ type Server struct {
 
 	// Renderer renders posts for every session, sharing its cache. Nil
 	// means a Renderer with default options, whose links to posts show
-	// the deep link with the host linkHost chooses and the Blog's titles.
+	// the deep link with the host LinkHost chooses and the Blog's titles.
 	Renderer *render.Renderer
 
 	// Logger receives one structured line per session and server events.
@@ -73,6 +73,11 @@ type Server struct {
 	// Broken is how many posts failed to load, for the posts metric.
 	Broken int
 
+	// WebURL is the web mirror's public URL ("https://blog.example.com"),
+	// for the links of the feed command's Atom feed. Empty writes them
+	// relative ("/posts/SLUG"), as the mirror's own feeds are.
+	WebURL string
+
 	// Version is shown in the SSH identification string
 	// ("SSH-2.0-sshblog"). Empty means "sshblog".
 	Version string
@@ -85,7 +90,7 @@ type Server struct {
 	limits   *limiter
 	refusals *refusalLog
 
-	listenAddr atomic.Pointer[net.Addr] // the first listener's, for linkHost
+	listenAddr atomic.Pointer[net.Addr] // the first listener's, for LinkHost
 
 	prerenderOnce sync.Once
 	prerendering  atomic.Bool // a reload's prerender is running
@@ -120,7 +125,7 @@ func (s *Server) init() error {
 			}
 			s.Renderer = render.New(render.Options{
 				OnRender:  func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
-				Host:      linkHost(s.PublicAddr, listen),
+				Host:      LinkHost(s.PublicAddr, listen),
 				PostTitle: postTitle(s.CurrentBlog()),
 			})
 		}
