@@ -17,6 +17,7 @@ import (
 
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
+	"golang.org/x/net/netutil"
 
 	blogposts "github.com/sshblog/sshblog/content"
 	"github.com/sshblog/sshblog/internal/content"
@@ -212,7 +213,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 				ln.Close()
 				return fmt.Errorf("--http-addr %s: %w", httpAddr, err)
 			}
-			httpSrv = newHTTPServer(srv.HTTPHandler(), httpIdleTimeout)
+			httpSrv = web.NewServer(srv.HTTPHandler()) // the mirror's limits suit probes and scrapers too
 			go httpSrv.Serve(hl)
 			logger.Info("serving HTTP", "addr", hl.Addr().String(), "endpoints", "/healthz /readyz /metrics")
 		}
@@ -225,7 +226,7 @@ func serveFlags(fs *flag.FlagSet) func(context.Context, io.Writer, io.Writer) er
 				return fmt.Errorf("--web-addr %s: %w", webAddr, err)
 			}
 			webSrv = web.NewServer(&web.Mirror{Blog: srv.CurrentBlog, SSHHost: server.LinkHost(public, ln.Addr()), Base: webURL, Logger: logger})
-			go webSrv.Serve(wl)
+			go webSrv.Serve(netutil.LimitListener(wl, web.MaxConnections))
 			logger.Info("serving the web mirror", "addr", wl.Addr().String())
 		}
 
@@ -411,22 +412,4 @@ func (w *windowFlag) Set(s string) error {
 	}
 	w.Cols, w.Rows = cols, rows
 	return nil
-}
-
-// httpIdleTimeout is how long an idle keep-alive connection to the
-// operator's HTTP endpoints stays open.
-const httpIdleTimeout = 60 * time.Second
-
-// newHTTPServer serves the operator's endpoints. Probes and scrapers make
-// small, quick requests: nothing may hold a connection (and the fds SSH
-// needs) for long.
-func newHTTPServer(h http.Handler, idle time.Duration) *http.Server {
-	return &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       idle,
-		MaxHeaderBytes:    8 << 10,
-	}
 }

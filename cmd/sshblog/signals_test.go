@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/sshblog/sshblog/internal/sshtest"
+	"github.com/sshblog/sshblog/internal/web"
 )
 
 // SIGHUP killed the server at once (status 129), dropping every reader; it
@@ -78,7 +79,8 @@ func TestHTTPIdleConnectionsAreClosed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := newHTTPServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) }), 200*time.Millisecond)
+	srv := web.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) }))
+	srv.IdleTimeout = 200 * time.Millisecond // a minute in the server
 	go srv.Serve(ln)
 	defer srv.Close()
 	conn, err := net.Dial("tcp", ln.Addr().String())

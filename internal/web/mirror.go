@@ -81,6 +81,8 @@ type Mirror struct {
 	// Logger receives errors rendering a page (the reader gets a 500).
 	// Nil means log.Default().
 	Logger *log.Logger
+
+	cache pageCache // of the blog served now
 }
 
 //go:embed templates/*.html
@@ -188,6 +190,32 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	host := m.host(r)
+	// What a page depends on: the path, the two parameters read, the host.
+	key := r.URL.EscapedPath() + "\x00" + q.Get("page") + "\x00" + q.Get("lang") + "\x00" + host
+	page, ok := m.cache.get(blog, key)
+	if !ok {
+		var err error
+		if page, err = m.render(blog, host, seg, q); err != nil {
+			if errors.Is(err, errNotFound) || errors.Is(err, ErrNoTag) {
+				m.notFound(w, r, blog)
+				return
+			}
+			m.logger().Error("web: rendering failed", "path", r.URL.EscapedPath(), "err", err)
+			m.plain(w, r, http.StatusInternalServerError, "500 the page could not be rendered: the server's log says why\n")
+			return
+		}
+		m.cache.put(blog, key, page)
+	}
+	h.Set("ETag", page.etag)
+	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(m.maxAge()/time.Second)))
+	h.Set("Content-Type", page.ctype)
+	// ServeContent answers If-None-Match (304), HEAD (headers only) and
+	// ranges from the ETag; a zero modtime leaves Last-Modified out.
+	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(page.body))
+}
+
+// render makes the page or feed that seg names.
+func (m *Mirror) render(blog *content.Blog, host string, seg []string, q url.Values) (*rendered, error) {
 	var (
 		body  []byte
 		ctype = "text/html; charset=utf-8"
@@ -211,22 +239,11 @@ func (m *Mirror) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	default:
 		err = errNotFound
 	}
-	switch {
-	case errors.Is(err, errNotFound), errors.Is(err, ErrNoTag):
-		m.notFound(w, r, blog)
-		return
-	case err != nil:
-		m.logger().Error("web: rendering failed", "path", r.URL.EscapedPath(), "err", err)
-		m.plain(w, r, http.StatusInternalServerError, "500 the page could not be rendered: the server's log says why\n")
-		return
+	if err != nil {
+		return nil, err
 	}
 	sum := sha256.Sum256(body)
-	h.Set("ETag", `"`+hex.EncodeToString(sum[:16])+`"`)
-	h.Set("Cache-Control", "public, max-age="+strconv.Itoa(int(m.maxAge()/time.Second)))
-	h.Set("Content-Type", ctype)
-	// ServeContent answers If-None-Match (304), HEAD (headers only) and
-	// ranges from the ETag; a zero modtime leaves Last-Modified out.
-	http.ServeContent(w, r, "", time.Time{}, bytes.NewReader(body))
+	return &rendered{body: body, etag: `"` + hex.EncodeToString(sum[:16]) + `"`, ctype: ctype}, nil
 }
 
 var errNotFound = errors.New("not found")
@@ -659,12 +676,17 @@ func scriptLang(s string) string {
 	return ""
 }
 
+// MaxConnections bounds the connections a mirror's listener should take
+// at once (netutil.LimitListener): the others wait in the kernel's queue,
+// so strangers cannot take every file descriptor the SSH server needs.
+const MaxConnections = 256
+
 // NewServer is an http.Server for h on the public internet: a client gets
 // 5 seconds to send its headers (8 KiB at most) and 10 for the whole
 // request, a response may take 30, and an idle connection is closed after
 // a minute, so that slow or idle clients cannot hold connections (and the
-// file descriptors SSH needs). cmd/sshblog's operator endpoints use the
-// same limits.
+// file descriptors SSH needs). cmd/sshblog's operator endpoints (--http-addr)
+// are served by it too.
 func NewServer(h http.Handler) *http.Server {
 	return &http.Server{
 		Handler:           h,
