@@ -151,8 +151,9 @@ type translation struct {
 }
 
 type pager struct {
-	Page, Pages int
-	Prev, Next  string // hrefs; "" on the first and last page
+	Page, Pages        int
+	Prev, Next         string // hrefs; "" on the first and last page
+	PrevText, NextText string // "Newer", "Older" for posts
 }
 
 // ServeHTTP serves one page or feed of the blog m.Blog returns now.
@@ -459,6 +460,7 @@ func (m *Mirror) list(blog *content.Blog, host, tag string, q url.Values) ([]byt
 	if !ok {
 		return nil, errNotFound
 	}
+	pg.PrevText, pg.NextText = "Newer", "Older"
 	p.Pager = pg
 	p.Canonical = pg.self(base)
 	for _, post := range posts[from:to] {
@@ -475,6 +477,7 @@ func (m *Mirror) tags(blog *content.Blog, host string, q url.Values) ([]byte, er
 	if !ok {
 		return nil, errNotFound
 	}
+	pg.PrevText, pg.NextText = "Previous", "Next"
 	p.Pager = pg
 	p.Canonical = pg.self("/tags/")
 	p.Title = "Tags · " + p.SiteTitle

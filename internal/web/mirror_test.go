@@ -597,8 +597,11 @@ func TestPages(t *testing.T) {
 					seen[fmt.Sprint(i)] = true
 				}
 			}
-			if page < 2 && !strings.Contains(r.body, fmt.Sprintf(`?page=%d" rel="next"`, page+2)) {
-				t.Errorf("GET %s does not link the next page", path)
+			if page < 2 && !strings.Contains(r.body, fmt.Sprintf(`?page=%d" rel="next">Older →`, page+2)) {
+				t.Errorf("GET %s does not link the next page, older posts", path)
+			}
+			if page > 0 && !strings.Contains(r.body, `rel="prev">← Newer`) {
+				t.Errorf("GET %s does not link the previous page, newer posts", path)
 			}
 		}
 		if len(seen) != 7 {
