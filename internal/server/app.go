@@ -79,8 +79,8 @@ type appSession struct {
 	once    sync.Once
 	t       *locale.Messages // the reader's language
 
-	offered  atomic.Pointer[content.Blog] // the newest blog for the app (offerBlog)
-	offering atomic.Bool                  // a goroutine is sending it
+	offered  atomic.Pointer[served] // the newest blog for the app (offerBlog)
+	offering atomic.Bool            // a goroutine is sending it
 }
 
 // end restores the reader's terminal, shows reason (if any) on the main
@@ -156,7 +156,8 @@ func (s *Server) runApp(sess ssh.Session) {
 	// Keyed by what the frame depends on, the catalogue and the site's
 	// language the reader gets, so that no client-made LANG value takes a
 	// place of its own.
-	blog := s.CurrentBlog()
+	now := s.serving()
+	blog := now.blog
 	gen := s.blogGen.Load()
 	home := frameKey{cols, rows, style, app.t.Lang + "/" + blog.Language(lang), gen}
 	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
@@ -170,6 +171,7 @@ func (s *Server) runApp(sess ssh.Session) {
 
 	var model tea.Model = tui.New(tui.Options{
 		Blog:     blog,
+		Lists:    now.lists,
 		Renderer: s.Renderer,
 		Width:    cols,
 		Height:   rows,
@@ -226,7 +228,7 @@ func (s *Server) runApp(sess ssh.Session) {
 	defer s.apps.remove(app)
 	// SetBlog swaps, then offers to the apps it lists: an app built from
 	// the old blog and added after the listing sees the new one here.
-	if b := s.CurrentBlog(); b != blog {
+	if b := s.serving(); b != now {
 		app.offerBlog(b)
 	}
 	if st := connStateOf(own.sctx); st != nil {

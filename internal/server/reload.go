@@ -5,12 +5,20 @@ import (
 	"github.com/sshblog/sshblog/internal/tui"
 )
 
+// served is a blog and what its sessions share.
+type served struct {
+	blog  *content.Blog
+	lists *tui.Lists
+}
+
 // CurrentBlog is the blog served now: Blog, or what SetBlog last gave.
-func (s *Server) CurrentBlog() *content.Blog {
-	if b := s.current.Load(); b != nil {
-		return b
+func (s *Server) CurrentBlog() *content.Blog { return s.serving().blog }
+
+func (s *Server) serving() *served {
+	if c := s.current.Load(); c != nil {
+		return c
 	}
-	return s.Blog
+	return &served{s.Blog, tui.NewLists(s.Blog)} // before init: Serve makes the one kept
 }
 
 // SetBlog makes blog the one served, at once and for everyone: the
@@ -26,12 +34,13 @@ func (s *Server) SetBlog(blog *content.Blog, broken int) {
 	if err := s.init(); err != nil {
 		return
 	}
-	old := s.current.Swap(blog)
+	now := &served{blog, tui.NewLists(blog)}
+	old := s.current.Swap(now).blog
 	s.blogGen.Add(1)
 	s.Renderer.SetPostTitle(postTitle(blog))
 	s.Metrics.observeBlog(blog, old, broken)
 	for _, app := range s.apps.list() {
-		app.offerBlog(blog)
+		app.offerBlog(now)
 	}
 	// Posts new or changed since the old blog are rendered ahead for the
 	// common widths, as at start (unless a prerender is running: what it
@@ -52,7 +61,7 @@ func (s *Server) ReloadFailed(n int) { s.Metrics.reloadFailed(n) }
 // Program.Send waits for the app's event loop. One goroutine per app at
 // most, which sends the newest blog offered until none is newer, so that
 // a burst of reloads costs one send, not a queue of them.
-func (a *appSession) offerBlog(blog *content.Blog) {
+func (a *appSession) offerBlog(blog *served) {
 	a.offered.Store(blog)
 	if !a.offering.CompareAndSwap(false, true) {
 		return // the running sender picks it up
@@ -61,7 +70,7 @@ func (a *appSession) offerBlog(blog *content.Blog) {
 		defer a.sess.srv.recoverPanic("blog offer", a.sess.remote(), nil)
 		for {
 			b := a.offered.Load()
-			a.program.Send(tui.BlogMsg{Blog: b}) // returns once the program has ended, too
+			a.program.Send(tui.BlogMsg{Blog: b.blog, Lists: b.lists}) // returns once the program has ended, too
 			a.offering.Store(false)
 			if a.offered.Load() == b || !a.offering.CompareAndSwap(false, true) {
 				return

@@ -51,6 +51,10 @@ type Options struct {
 	// HostKey is the server's host key fingerprint ("SHA256:…") for the
 	// about page; empty leaves it out.
 	HostKey string
+
+	// Lists are Blog's post lists, shared by every session of the blog;
+	// nil (or the lists of another blog) makes the Model build its own.
+	Lists *Lists
 }
 
 type page int
@@ -110,7 +114,8 @@ type Model struct {
 
 	startCmd tea.Cmd // the first render of a deep-linked post
 
-	listStale bool // a BlogMsg came: the list shows the old posts until applyBlog
+	listStale bool   // a BlogMsg came: the list shows the old posts until applyBlog
+	lists     *Lists // the blog's, for the list once applyBlog takes them
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -148,7 +153,11 @@ func New(opts Options) *Model {
 	st := newStyles(style != render.Light, m.noColor)
 	m.st = &st
 	m.help.Styles = st.help
-	m.list = newPostList(blog, m.st, m.dates, t, opts.Lang)
+	lists := opts.Lists
+	if lists == nil || lists.Blog() != blog {
+		lists = NewLists(blog)
+	}
+	m.list = newPostList(lists, m.st, m.dates, t, opts.Lang)
 	m.reader = newReader(r, m.st, m.dates, style, t, opts.Lang)
 	m.tags = newTagList(m.st, t, opts.Lang)
 	host := opts.Host
@@ -246,7 +255,7 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		return m.layout()
 
 	case BlogMsg:
-		m.setBlog(msg.Blog)
+		m.setBlog(msg.Blog, msg.Lists)
 		return nil
 
 	case NoticeMsg:

@@ -9,20 +9,28 @@ import (
 )
 
 // BlogMsg replaces the blog the app shows: the server reloaded its posts.
+// Lists, when they are Blog's, are shared with the blog's other sessions.
 // Nothing on screen jumps: the post being read stays as it was opened, and
 // the list takes the new posts when the reader is not in the middle of
 // filtering it (at once if it is on screen, else when they come back to
 // it), keeping the selected post. Leaving a post the new blog no longer has
 // says so. A BlogMsg with the blog already shown changes nothing.
-type BlogMsg struct{ Blog *content.Blog }
+type BlogMsg struct {
+	Blog  *content.Blog
+	Lists *Lists
+}
 
 // setBlog takes a reloaded blog. What looks things up (links, tags, deep
 // links) uses it at once; the list follows in applyBlog.
-func (m *Model) setBlog(blog *content.Blog) {
+func (m *Model) setBlog(blog *content.Blog, lists *Lists) {
 	if blog == nil || blog == m.blog {
 		return
 	}
+	if lists == nil || lists.Blog() != blog {
+		lists = NewLists(blog)
+	}
 	m.blog = blog
+	m.lists = lists
 	m.related = map[*content.Post][]*content.Post{}
 	m.reader.links.blog = blog
 	m.name, m.list.desc = blog.In(m.lang)
@@ -46,7 +54,7 @@ func (m *Model) applyBlog() {
 	if _, ok := m.blog.Tag(tag); !ok {
 		tag = "" // its last post went: every post
 	}
-	l.blog = m.blog
+	l.blog, l.lists = m.blog, m.lists
 	if keep != nil {
 		if p, ok := m.blog.Post(keep.Slug); ok {
 			keep = p

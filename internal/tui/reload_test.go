@@ -1,8 +1,13 @@
 package tui
 
 import (
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/sshblog/sshblog/internal/content"
 )
@@ -74,5 +79,31 @@ func TestBlogMsgReloads(t *testing.T) {
 	d.keys("esc", "esc")
 	if s := d.screen(); !strings.Contains(s, "Gamma post") {
 		t.Fatalf("the reload never reached the list after the query:\n%s", s)
+	}
+}
+
+// A reader of a big blog costs no more to set up than the rows on screen
+// need: bubbles' paginator built the dots of every page by string
+// concatenation on each resize (quadratic: 117 KB per post at 10,000
+// posts); choosePaginator shows page numbers instead before it does.
+func TestBigBlogFirstScreenAllocatesLittle(t *testing.T) {
+	files := map[string]string{}
+	for i := range 20000 {
+		files[fmt.Sprintf("p%05d.md", i)] = fmt.Sprintf("---\ntitle: Post %d\ndate: 2020-01-01\n---\nText %d.\n", i, i)
+	}
+	blog := loadMap(t, files)
+	lists := NewLists(blog)
+	New(Options{Blog: blog, Lists: lists, Width: 100, Height: 30}).View() // builds the shared rows
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m := New(Options{Blog: blog, Lists: lists, Width: 100, Height: 30})
+	screen := m.View().Content
+	m.Update(tea.WindowSizeMsg{Width: 120, Height: 40})
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 32<<20 {
+		t.Errorf("a reader's first screen and one resize allocated %d MB for 20,000 posts, want a few", got>>20)
+	}
+	if !strings.Contains(ansi.Strip(screen), "1/") {
+		t.Errorf("a 20,000-post list shows no page number:\n%s", ansi.Strip(screen))
 	}
 }

@@ -112,6 +112,7 @@ func (t *tagList) show(tags []content.Tag, post *content.Post, from page, curren
 			sel = i
 		}
 	}
+	choosePaginator(&t.list, len(items), 1, t.list.Width(), t.list.Height())
 	cmd := t.list.SetItems(items)
 	t.flt.reset()
 	t.list.Select(sel)
@@ -121,7 +122,7 @@ func (t *tagList) show(tags []content.Tag, post *content.Post, from page, curren
 
 func (t *tagList) setSize(width, height int) {
 	t.width, t.height = width, height
-	sizeList(&t.list, width, height)
+	sizeList(&t.list, 1, width, height)
 }
 
 func (t *tagList) typing() bool { return t.list.SettingFilter() }

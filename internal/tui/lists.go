@@ -1,0 +1,60 @@
+package tui
+
+import (
+	"sync"
+
+	"charm.land/bubbles/v2/list"
+
+	"github.com/sshblog/sshblog/internal/content"
+)
+
+// Lists are the rows of one blog's post lists, built once and shared,
+// read-only, by every session that shows the blog: a reader's list holds
+// its cursor and query, not a copy of every post. Build one per loaded
+// blog (NewLists) and give it to every Model of that blog (Options.Lists).
+// It is safe for concurrent use.
+type Lists struct {
+	blog *content.Blog
+
+	mu   sync.Mutex
+	rows map[listKey][]list.Item
+}
+
+// listKey names one list: the site's language it is shown in (one of the
+// site's codes, never a client's raw locale, so that strangers cannot grow
+// the map) and its tag, "" for every post.
+type listKey struct{ lang, tag string }
+
+// NewLists returns the shared lists of blog; each is built when a session
+// first shows it.
+func NewLists(blog *content.Blog) *Lists {
+	return &Lists{blog: blog, rows: map[listKey][]list.Item{}}
+}
+
+// Blog is the blog the lists are of.
+func (s *Lists) Blog() *content.Blog { return s.blog }
+
+// items is the list of tag's posts ("" for all) as a reader with locale
+// sees them. The slice is shared: bubbles' list only reads it (the app
+// never inserts, removes or replaces one item).
+func (s *Lists) items(locale, tag string) []list.Item {
+	k := listKey{lang: s.blog.Language(locale), tag: tag}
+	if t, ok := s.blog.Tag(tag); ok {
+		k.tag = t.Name // one list per tag, however a reader spells it
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rows, ok := s.rows[k]; ok {
+		return rows
+	}
+	posts := s.blog.Posts()
+	if tag != "" {
+		posts = s.blog.Tagged(tag)
+	}
+	rows := make([]list.Item, len(posts))
+	for i, p := range posts {
+		rows[i] = newPostItem(p, k.lang)
+	}
+	s.rows[k] = rows
+	return rows
+}
