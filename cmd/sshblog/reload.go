@@ -92,7 +92,7 @@ func (r *reloader) reload(why string) {
 		}
 	}
 	r.logged = seen // a problem fixed and broken again is logged again
-	added, changed, removed := compare(r.blog, blog)
+	added, changed, removed := blog.Changes(r.blog)
 	r.srv.SetBlog(blog, len(problems))
 	r.srv.ReloadFailed(fresh)
 	r.blog = blog
@@ -109,34 +109,6 @@ func (r *reloader) fail(msg string, err error) {
 	r.logged[key] = true
 	r.logger.Error(msg, "err", err)
 	r.srv.ReloadFailed(1)
-}
-
-// compare counts the posts (in any language) added, changed and removed
-// from old to blog, by file.
-func compare(old, blog *content.Blog) (added, changed, removed int) {
-	files := func(b *content.Blog) map[string]string {
-		m := map[string]string{}
-		for _, p := range b.Posts() {
-			for _, v := range append([]*content.Post{p}, p.Translations()...) {
-				m[v.Path] = v.Source
-			}
-		}
-		return m
-	}
-	before, after := files(old), files(blog)
-	for path, src := range after {
-		if was, ok := before[path]; !ok {
-			added++
-		} else if was != src {
-			changed++
-		}
-	}
-	for path := range before {
-		if _, ok := after[path]; !ok {
-			removed++
-		}
-	}
-	return added, changed, removed
 }
 
 // run reloads on SIGHUP and, when watching, on every settled change under

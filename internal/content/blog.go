@@ -646,6 +646,34 @@ func countTags(posts []*Post) []Tag {
 // modified.
 func (b *Blog) Posts() []*Post { return b.posts }
 
+// PostTitle is the title of the post slug names, and whether the blog has
+// it: what a link to a post shows when it has no text of its own.
+func (b *Blog) PostTitle(slug string) (string, bool) {
+	if p, ok := b.Post(slug); ok {
+		return p.Title, true
+	}
+	return "", false
+}
+
+// Changes counts the post files (translations too) that b adds, changes
+// and removes from old, for a reload's log line.
+func (b *Blog) Changes(old *Blog) (added, changed, removed int) {
+	before, after := old.byPath(), b.byPath()
+	for path, p := range after {
+		if was, ok := before[path]; !ok {
+			added++
+		} else if was.Source != p.Source {
+			changed++
+		}
+	}
+	for path := range before {
+		if _, ok := after[path]; !ok {
+			removed++
+		}
+	}
+	return added, changed, removed
+}
+
 // Len is the number of visible posts.
 func (b *Blog) Len() int { return len(b.posts) }
 

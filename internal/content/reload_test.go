@@ -39,6 +39,9 @@ func TestReloadKeepsTheLastGoodVersion(t *testing.T) {
 	if want := "new New|changing After|b Beta|a Alpha"; strings.Join(got, "|") != want {
 		t.Errorf("posts after the reload: %q, want %q", strings.Join(got, "|"), want)
 	}
+	if added, changed, removed := second.Changes(first); added != 1 || changed != 1 || removed != 1 {
+		t.Errorf("Changes: %d added, %d changed, %d removed; want one each (the broken files are unchanged)", added, changed, removed)
+	}
 	a, _ := second.Post("a")
 	if ko := a.In("ko"); ko.Title != "알파" || !strings.Contains(ko.Body, "첫 글") {
 		t.Errorf("the broken translation reads %q %q, want its last good version", ko.Title, ko.Body)

@@ -110,15 +110,3 @@ func LinkHost(public string, listen net.Addr) string {
 	}
 	return hintFor(net.JoinHostPort(host, port))
 }
-
-// postTitle gives the renderer the titles of the blog's posts, for links
-// to them that have none of their own.
-func postTitle(blog *content.Blog) func(string) (string, bool) {
-	return func(slug string) (string, bool) {
-		p, ok := blog.Post(slug)
-		if !ok {
-			return "", false
-		}
-		return p.Title, true
-	}
-}

@@ -37,7 +37,7 @@ func (s *Server) SetBlog(blog *content.Blog, broken int) {
 	now := &served{blog, tui.NewLists(blog)}
 	old := s.current.Swap(now).blog
 	s.blogGen.Add(1)
-	s.Renderer.SetPostTitle(postTitle(blog))
+	s.Renderer.SetPostTitle(blog.PostTitle)
 	s.Metrics.observeBlog(blog, old, broken)
 	for _, app := range s.apps.list() {
 		app.offerBlog(now)

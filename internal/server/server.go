@@ -126,7 +126,7 @@ func (s *Server) init() error {
 			s.Renderer = render.New(render.Options{
 				OnRender:  func(d time.Duration) { s.Metrics.rendered(d.Seconds()) },
 				Host:      LinkHost(s.PublicAddr, listen),
-				PostTitle: postTitle(s.CurrentBlog()),
+				PostTitle: s.CurrentBlog().PostTitle,
 			})
 		}
 		if s.Metrics != nil {

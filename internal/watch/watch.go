@@ -10,6 +10,7 @@
 package watch
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -91,9 +92,9 @@ func New(dir string, opts Options) (*Watcher, error) {
 	}
 	w := &Watcher{
 		dir:      filepath.Clean(dir),
-		settle:   cmpOr(opts.Settle, DefaultSettle),
-		maxDelay: cmpOr(opts.MaxDelay, DefaultMaxDelay),
-		max:      cmpOr(opts.MaxFolders, DefaultMaxFolders),
+		settle:   cmp.Or(opts.Settle, DefaultSettle),
+		maxDelay: cmp.Or(opts.MaxDelay, DefaultMaxDelay),
+		max:      cmp.Or(opts.MaxFolders, DefaultMaxFolders),
 		onError:  opts.OnError,
 		fsw:      fsw,
 		changes:  make(chan struct{}, 1),
@@ -283,12 +284,4 @@ func (w *Watcher) relevant(ev fsnotify.Event) bool {
 	// Everything else counts, a change of mode too: a post may have
 	// become readable, or unreadable.
 	return true
-}
-
-func cmpOr[T comparable](v, def T) T {
-	var zero T
-	if v == zero {
-		return def
-	}
-	return v
 }

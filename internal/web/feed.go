@@ -108,13 +108,8 @@ func WriteFeed(w io.Writer, blog *content.Blog, tag string, opts FeedOptions) er
 
 	postURL := func(slug string) string { return base + "/posts/" + url.PathEscape(slug) }
 	htmlOpts := HTMLOptions{
-		PostURL: postURL,
-		PostTitle: func(slug string) (string, bool) {
-			if p, ok := blog.Post(slug); ok {
-				return p.Title, true
-			}
-			return "", false
-		},
+		PostURL:   postURL,
+		PostTitle: blog.PostTitle,
 	}
 	var updated time.Time
 	budget := MaxFeedContentBytes

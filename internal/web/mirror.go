@@ -498,12 +498,7 @@ func (m *Mirror) post(blog *content.Blog, host, slug, lang string) ([]byte, erro
 		post = shown.In(lang)
 	}
 	// Links to posts the blog lacks read as text, as they do over SSH.
-	body, err := PostHTML(post, HTMLOptions{PostTitle: func(slug string) (string, bool) {
-		if p, ok := blog.Post(slug); ok {
-			return p.Title, true
-		}
-		return "", false
-	}})
+	body, err := PostHTML(post, HTMLOptions{PostTitle: blog.PostTitle})
 	if err != nil {
 		return nil, err
 	}
