@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark: starts on loopback ports
-#   - the floor: a bare wish server that writes one frame at once,
+#   - the floor: the barest server of the stack, a charm.land/ssh Server
+#     (ed25519 key, no wish) that writes one frame at once,
 #   - a minimal wish + Bubble Tea program (the per-session memory baseline),
 #   - OpenSSH's sshd with ForceCommand glow on the same post (what an
 #     operator would otherwise pick),

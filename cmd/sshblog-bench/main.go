@@ -30,7 +30,7 @@ var commands []command
 
 func init() {
 	commands = []command{
-		{"serve-floor", "a bare wish server that writes one frame as soon as the shell opens", serveFloor},
+		{"serve-floor", "the barest server of the stack (charm.land/ssh, no wish): writes one frame as soon as the shell opens", serveFloor},
 		{"serve-minimal", "a minimal wish + Bubble Tea program (default options): the per-session memory baseline", serveMinimal},
 		{"firstframe", "x/crypto client: dial to the title on screen, and the handshake", firstFrame},
 		{"openssh-firstframe", "OpenSSH's ssh in a real PTY: start of ssh to the title on screen", opensshFirstFrame},

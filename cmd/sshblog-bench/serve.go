@@ -3,14 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"syscall"
@@ -52,20 +57,14 @@ func sameAlgorithms(ssh.Context) *gossh.ServerConfig {
 
 // serve runs a wish server with mw until a signal or --max-time.
 func (f *serverFlags) serve(name string, mw wish.Middleware) error {
-	if f.quickAck && !quickAckSupported {
-		return usageError(fmt.Sprintf("--quickack: TCP_QUICKACK is Linux's, not %s's", runtime.GOOS))
-	}
-	if f.hostKey == "" {
-		f.hostKey = fmt.Sprintf("%s/sshblog-bench-%s-host-key", os.TempDir(), name)
+	if err := f.check(name); err != nil {
+		return err
 	}
 	srv, err := wish.NewServer(
 		wish.WithAddress(f.addr),
 		wish.WithHostKeyPath(f.hostKey),
 		func(s *ssh.Server) error {
-			s.ServerConfigCallback = sameAlgorithms
-			if f.quickAck {
-				s.ConnCallback = func(_ ssh.Context, c net.Conn) net.Conn { return quickAckConn{c} }
-			}
+			f.configure(s)
 			return nil
 		},
 		wish.WithMiddleware(mw),
@@ -73,6 +72,71 @@ func (f *serverFlags) serve(name string, mw wish.Middleware) error {
 	if err != nil {
 		return err
 	}
+	return f.run(name, srv)
+}
+
+// serveBare runs the barest server of the stack, a charm.land/ssh Server
+// with an ed25519 host key and handler h (no wish), until a signal or
+// --max-time.
+func (f *serverFlags) serveBare(name string, h ssh.Handler) error {
+	if err := f.check(name); err != nil {
+		return err
+	}
+	signer, err := ed25519HostKey(f.hostKey)
+	if err != nil {
+		return err
+	}
+	srv := &ssh.Server{Addr: f.addr, Handler: h}
+	srv.AddHostKey(signer)
+	f.configure(srv)
+	return f.run(name, srv)
+}
+
+func (f *serverFlags) check(name string) error {
+	if f.quickAck && !quickAckSupported {
+		return usageError(fmt.Sprintf("--quickack: TCP_QUICKACK is Linux's, not %s's", runtime.GOOS))
+	}
+	if f.hostKey == "" {
+		f.hostKey = fmt.Sprintf("%s/sshblog-bench-%s-host-key", os.TempDir(), name)
+	}
+	return nil
+}
+
+// configure gives every baseline sshblog's algorithms (so the handshake
+// costs the same) and the --quickack experiment.
+func (f *serverFlags) configure(s *ssh.Server) {
+	s.ServerConfigCallback = sameAlgorithms
+	if f.quickAck {
+		s.ConnCallback = func(_ ssh.Context, c net.Conn) net.Conn { return quickAckConn{c} }
+	}
+}
+
+// ed25519HostKey reads the OpenSSH private key at path, or makes one there.
+func ed25519HostKey(path string) (gossh.Signer, error) {
+	if pem, err := os.ReadFile(path); err == nil {
+		return gossh.ParsePrivateKey(pem)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	block, err := gossh.MarshalPrivateKey(key, "sshblog-bench")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, pem.EncodeToMemory(block), 0o600); err != nil {
+		return nil, err
+	}
+	return gossh.NewSignerFromKey(key)
+}
+
+// run serves srv until a signal or --max-time.
+func (f *serverFlags) run(name string, srv *ssh.Server) error {
 	ln, err := net.Listen("tcp", f.addr)
 	if err != nil {
 		return err
@@ -124,25 +188,23 @@ func serveFloor(fs *flag.FlagSet, args []string) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return f.serve("serve-floor", func(next ssh.Handler) ssh.Handler {
-		return func(s ssh.Session) {
-			if _, _, ok := s.Pty(); !ok {
-				io.WriteString(s.Stderr(), "serve-floor: this server only draws to a PTY (ssh -t)\n")
-				s.Exit(1)
+	return f.serveBare("serve-floor", func(s ssh.Session) {
+		if _, _, ok := s.Pty(); !ok {
+			io.WriteString(s.Stderr(), "serve-floor: this server only draws to a PTY (ssh -t)\n")
+			s.Exit(1)
+			return
+		}
+		io.WriteString(s, floorFrame)
+		buf := make([]byte, 512)
+		for {
+			n, err := s.Read(buf)
+			if err != nil {
 				return
 			}
-			io.WriteString(s, floorFrame)
-			buf := make([]byte, 512)
-			for {
-				n, err := s.Read(buf)
-				if err != nil {
-					return
-				}
-				if bytes.ContainsAny(buf[:n], "\x03q") {
-					io.WriteString(s, "\x1b[?1049l\x1b[?25h")
-					s.Exit(0)
-					return
-				}
+			if bytes.ContainsAny(buf[:n], "\x03q") {
+				io.WriteString(s, "\x1b[?1049l\x1b[?25h")
+				s.Exit(0)
+				return
 			}
 		}
 	})

@@ -68,16 +68,27 @@ func saneWindow(w ssh.Window) (cols, rows int) {
 	return cols, rows
 }
 
-// appSession is one running app: what it takes to end it from outside
+// appSession is one reader's app: what it takes to end it from outside
 // (idle timeout, session time, shutdown) with the reader's terminal
-// restored and a reason on their screen.
+// restored and a reason on their screen, and to reach it while it waits on
+// the home screen without a program (idle.go).
 type appSession struct {
-	sess    *session
-	screen  *screen
-	program *tea.Program
-	cancel  context.CancelFunc
-	once    sync.Once
-	t       *locale.Messages // the reader's language
+	srv    *Server
+	sess   *session
+	screen *screen
+	ctx    context.Context
+	cancel context.CancelFunc
+	once   sync.Once
+	t      *locale.Messages // the reader's language
+	opts   tui.Options      // the app's options but the blog and the window
+	env    []string
+	prof   colorprofile.Profile
+	home   bool             // it opens on the home list with the shared first frames
+
+	mu      sync.Mutex
+	program *tea.Program  // nil until the app runs (idle.go)
+	notice  tea.Msg       // a NoticeMsg that came before the program
+	wake    chan struct{} // one slot: offered or notice changed
 
 	offered  atomic.Pointer[served] // the newest blog for the app (offerBlog)
 	offering atomic.Bool            // a goroutine is sending it
@@ -90,6 +101,36 @@ func (a *appSession) end(reason words) {
 		a.screen.close(reason.in(a.t))
 		a.cancel()
 	})
+}
+
+// running is the app's program, nil while it has none.
+func (a *appSession) running() *tea.Program {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.program
+}
+
+func (a *appSession) signal() {
+	select {
+	case a.wake <- struct{}{}:
+	default:
+	}
+}
+
+// notify shows a NoticeMsg: sent to the program, or kept for it and drawn
+// on the home screen. It may block until the program takes it.
+func (a *appSession) notify(msg tea.Msg) {
+	a.mu.Lock()
+	p := a.program
+	if p == nil {
+		a.notice = msg
+	}
+	a.mu.Unlock()
+	if p == nil {
+		a.signal()
+		return
+	}
+	p.Send(msg)
 }
 
 // appSet is the set of running apps, so that a shutdown can tell each
@@ -124,8 +165,8 @@ func (as *appSet) list() []*appSession {
 	return out
 }
 
-// runApp runs one Bubble Tea program for the session until the reader
-// quits or the session ends.
+// runApp runs the app for the session until the reader quits or the
+// session ends.
 func (s *Server) runApp(sess ssh.Session) {
 	own, ok := sess.(*session)
 	if !ok {
@@ -144,7 +185,26 @@ func (s *Server) runApp(sess ssh.Session) {
 	scr.testHook = func() { s.testPanic("screen") }
 	ctx, cancel := context.WithCancel(own.ctx)
 	defer cancel()
-	app := &appSession{sess: own, screen: scr, cancel: cancel, t: locale.For(lang)}
+	app := &appSession{
+		srv: s, sess: own, screen: scr, ctx: ctx, cancel: cancel, t: locale.For(lang),
+		wake: make(chan struct{}, 1), env: env, prof: profile,
+		// Keyed by what the frame depends on, the catalogue and the site's
+		// language the reader gets, so that no client-made LANG value
+		// takes a place of its own. A time zone changes the dates.
+		home: len(sess.Command()) == 0 && !hasEnv(env, "TZ"),
+		opts: tui.Options{
+			Renderer: s.Renderer,
+			Style:    style,
+			Lang:     lang,
+			Start:    strings.Join(sess.Command(), " "),
+			OnOpen: func(p *content.Post) {
+				s.Metrics.postViewed(p)
+				stats.viewed.Add(1)
+			},
+			Host:    s.hostHint(sess),
+			HostKey: s.hostKeyFingerprint(),
+		},
+	}
 	defer func() { app.end(own.reason()) }()
 	// The app asks for the terminal's background colour in Init; Bubble
 	// Tea's input is off (input.go reads it), so the query goes out with
@@ -152,62 +212,65 @@ func (s *Server) runApp(sess ssh.Session) {
 	scr.write(ansi.RequestBackgroundColor)
 
 	// A reader who opens the home list at a size someone already had sees
-	// that first frame before their app is even built.
-	// Keyed by what the frame depends on, the catalogue and the site's
-	// language the reader gets, so that no client-made LANG value takes a
-	// place of its own.
+	// that first frame before anything of theirs is even built.
 	now := s.serving()
-	blog := now.blog
-	gen := s.blogGen.Load()
-	home := frameKey{cols, rows, style, app.t.Lang + "/" + blog.Language(lang), gen}
-	cacheable := len(sess.Command()) == 0 && !hasEnv(env, "TZ")
-	cached := false
-	if cacheable {
-		var v tea.View
-		if v, cached = s.firstFrames.get(home); cached {
-			scr.show(v)
+	model := app.drawHome(now, cols, rows)
+
+	s.apps.add(app)
+	defer s.apps.remove(app)
+	if st := connStateOf(own.sctx); st != nil {
+		st.addApp(app)
+		defer st.removeApp(app)
+	}
+	// SetBlog swaps, then offers to the apps it lists: an app drawn from
+	// the old blog and added after the listing sees the new one here.
+	if b := s.serving(); b != now {
+		app.offered.Store(b)
+		app.signal()
+	}
+	input := s.newInput(ctx, own)
+	go input.read()
+
+	if app.home {
+		// Until the reader does something, the home screen is all there
+		// is: no model, no program (idle.go).
+		model = nil // the first frame's model, if one was built, is not kept
+		var more bool
+		if now, cols, rows, more = app.idle(input, now, cols, rows); !more {
+			return
 		}
 	}
+	app.run(input, now, model, cols, rows)
+}
 
-	var model tea.Model = tui.New(tui.Options{
-		Blog:     blog,
-		Lists:    now.lists,
-		Renderer: s.Renderer,
-		Width:    cols,
-		Height:   rows,
-		Style:    style,
-		Lang:     lang,
-		Start:    strings.Join(sess.Command(), " "),
-		OnOpen: func(p *content.Post) {
-			s.Metrics.postViewed(p)
-			stats.viewed.Add(1)
-		},
-		Host:    s.hostHint(sess),
-		HostKey: s.hostKeyFingerprint(),
-	})
+// newModel builds the app for the blog and window.
+func (a *appSession) newModel(sv *served, cols, rows int) tea.Model {
+	opts := a.opts
+	opts.Blog, opts.Lists, opts.Width, opts.Height = sv.blog, sv.lists, cols, rows
+	return tui.New(opts)
+}
+
+// run runs the program until the reader quits or the session ends; model
+// is the app as the screen shows it now, or nil to build it.
+func (a *appSession) run(input *inputPump, now *served, model tea.Model, cols, rows int) {
+	s, sess := a.srv, a.sess
+	host := &appHost{screen: a.screen, width: cols, height: rows, fresh: model != nil}
+	if model == nil {
+		model = a.newModel(now, cols, rows)
+		a.screen.resize(cols, rows)
+	}
 	if s.wrapModel != nil {
 		model = s.wrapModel(model)
 	}
-	// Without a cached frame, draw the first one now, before Bubble Tea
-	// starts; with one, Init checks it against the app.
-	host := &appHost{app: model, screen: scr, width: cols, height: rows}
-	if !cached {
-		first := model.View()
-		scr.show(first)
-		host.fresh = true
-		if cacheable && s.blogGen.Load() == gen {
-			s.firstFrames.put(home, first)
-		}
-	}
-
+	host.app = model
 	program := tea.NewProgram(host,
 		tea.WithInput(nil), // input.go reads and decodes the keys
 		tea.WithOutput(sess),
-		tea.WithEnvironment(env),
+		tea.WithEnvironment(a.env),
 		// The client's terminal, from what it sent: the output here is an
 		// SSH channel, which Bubble Tea would take for no terminal at all.
-		tea.WithColorProfile(profile),
-		tea.WithContext(ctx),
+		tea.WithColorProfile(a.prof),
+		tea.WithContext(a.ctx),
 		tea.WithWindowSize(cols, rows),
 		tea.WithoutSignalHandler(), // signals are the server's, not a session's
 		// The screen draws each change at once; Bubble Tea's ticker only
@@ -223,19 +286,21 @@ func (s *Server) runApp(sess ssh.Session) {
 			return msg
 		}),
 	)
-	app.program = program
-	s.apps.add(app)
-	defer s.apps.remove(app)
-	// SetBlog swaps, then offers to the apps it lists: an app built from
-	// the old blog and added after the listing sees the new one here.
-	if b := s.serving(); b != now {
-		app.offerBlog(b)
+	a.mu.Lock()
+	a.program = program
+	notice := a.notice
+	a.mu.Unlock()
+	// What came while there was no program: a newer blog, a notice.
+	if b := a.offered.Load(); b != nil && b != now {
+		a.offerBlog(b)
 	}
-	if st := connStateOf(own.sctx); st != nil {
-		st.addApp(app)
-		defer st.removeApp(app)
+	if notice != nil {
+		go func() {
+			defer s.recoverPanic("notice", sess.remote(), nil)
+			program.Send(notice)
+		}()
 	}
-	s.startInput(ctx, own, program)
+	input.start(program)
 
 	_, err := program.Run()
 	program.Kill()
@@ -245,8 +310,8 @@ func (s *Server) runApp(sess ssh.Session) {
 		// end restores the reader's terminal; nobody else's session ends.
 		s.Metrics.panicked("app")
 		s.Logger.Error("session panicked", "remote", sess.RemoteAddr().String())
-		own.setReason(func(t *locale.Messages) string { return t.ClosedFailed })
-		app.end(own.reason())
+		sess.setReason(func(t *locale.Messages) string { return t.ClosedFailed })
+		a.end(sess.reason())
 		_ = sess.Exit(1)
 	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
 		s.Logger.Error("app ended with an error", "remote", sess.RemoteAddr().String(), "err", err)

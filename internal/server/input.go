@@ -47,7 +47,7 @@ const escTimeout = uv.DefaultEscTimeout
 type inputPump struct {
 	srv     *Server
 	sess    *session
-	program *tea.Program
+	program *tea.Program // set by start
 	ctx     context.Context
 
 	mu      sync.Mutex
@@ -57,15 +57,25 @@ type inputPump struct {
 	wake    chan struct{}
 	room    chan struct{} // the queue has room again
 
-	// Delivery state, owned by the delivery goroutine.
+	// Delivery state, owned by the delivery goroutine (before start, by
+	// the idle home screen).
 	dec     uv.EventDecoder
 	pasting bool
 	paste   []rune
+	early   uv.Event // a terminal's answer taken before start
 }
 
-func (s *Server) startInput(ctx context.Context, sess *session, program *tea.Program) {
-	p := &inputPump{srv: s, sess: sess, program: program, ctx: ctx, wake: make(chan struct{}, 1), room: make(chan struct{}, 1)}
-	go p.read()
+// newInput makes the session's input; its reader goroutine (read) may
+// start at once, its delivery (start) once there is a program.
+func (s *Server) newInput(ctx context.Context, sess *session) *inputPump {
+	return &inputPump{srv: s, sess: sess, ctx: ctx, wake: make(chan struct{}, 1), room: make(chan struct{}, 1)}
+}
+
+// start delivers the input to program from now on, beginning with what is
+// queued already.
+func (p *inputPump) start(program *tea.Program) {
+	p.program = program
+	p.signal()
 	go p.deliver()
 }
 
@@ -153,6 +163,9 @@ func (p *inputPump) deliver() {
 	defer esc.Stop()
 	resized := p.sess.win.notify()
 	expired := false
+	if p.early != nil {
+		p.program.Send(p.early)
+	}
 	for {
 		select {
 		case <-p.ctx.Done():

@@ -9,6 +9,7 @@ import (
 type served struct {
 	blog  *content.Blog
 	lists *tui.Lists
+	gen   uint64 // SetBlog calls before it: the first frames' cache is per blog
 }
 
 // CurrentBlog is the blog served now: Blog, or what SetBlog last gave.
@@ -18,7 +19,7 @@ func (s *Server) serving() *served {
 	if c := s.current.Load(); c != nil {
 		return c
 	}
-	return &served{s.Blog, tui.NewLists(s.Blog)} // before init: Serve makes the one kept
+	return &served{s.Blog, tui.NewLists(s.Blog), 0} // before init: Serve makes the one kept
 }
 
 // SetBlog makes blog the one served, at once and for everyone: the
@@ -34,9 +35,8 @@ func (s *Server) SetBlog(blog *content.Blog, broken int) {
 	if err := s.init(); err != nil {
 		return
 	}
-	now := &served{blog, tui.NewLists(blog)}
+	now := &served{blog, tui.NewLists(blog), s.blogGen.Add(1)}
 	old := s.current.Swap(now).blog
-	s.blogGen.Add(1)
 	s.Renderer.SetPostTitle(blog.PostTitle)
 	s.Metrics.observeBlog(blog, old, broken)
 	for _, app := range s.apps.list() {
@@ -63,6 +63,11 @@ func (s *Server) ReloadFailed(n int) { s.Metrics.reloadFailed(n) }
 // a burst of reloads costs one send, not a queue of them.
 func (a *appSession) offerBlog(blog *served) {
 	a.offered.Store(blog)
+	program := a.running()
+	if program == nil {
+		a.signal() // idle on the home screen: it redraws itself (idle.go)
+		return
+	}
 	if !a.offering.CompareAndSwap(false, true) {
 		return // the running sender picks it up
 	}
@@ -70,7 +75,7 @@ func (a *appSession) offerBlog(blog *served) {
 		defer a.sess.srv.recoverPanic("blog offer", a.sess.remote(), nil)
 		for {
 			b := a.offered.Load()
-			a.program.Send(tui.BlogMsg{Blog: b.blog, Lists: b.lists}) // returns once the program has ended, too
+			program.Send(tui.BlogMsg{Blog: b.blog, Lists: b.lists}) // returns once the program has ended, too
 			a.offering.Store(false)
 			if a.offered.Load() == b || !a.offering.CompareAndSwap(false, true) {
 				return

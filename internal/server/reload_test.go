@@ -66,7 +66,7 @@ func TestSetBlogReachesOpenSessions(t *testing.T) {
 
 	// The new post is the newest: open it, then it is taken down.
 	tm.Type("g\r")
-	tm.WaitFor("Just published, read it now.")
+	tm.WaitFor("Just published, read it now.", "esc/q back") // the reader's help, not the list's summary
 	srv.SetBlog(withPost(t, "_posts/2026-11-30-fresh.md", ""), 0)
 	// Another reader's list no longer has it, while this reader reads on.
 	other := sshtest.Open(t, addr, 100, 40, sshtest.TermOptions{})

@@ -85,7 +85,7 @@ type Server struct {
 	initOnce sync.Once
 	initErr  error
 	current  atomic.Pointer[served] // Blog, until SetBlog
-	blogGen  atomic.Uint64          // SetBlog calls: the first frames' cache is per blog
+	blogGen  atomic.Uint64          // SetBlog calls (served.gen)
 	ssh      *ssh.Server
 	limits   *limiter
 	refusals *refusalLog
@@ -113,7 +113,7 @@ func (s *Server) init() error {
 			s.initErr = errors.New("server: no Blog to serve")
 			return
 		}
-		s.current.CompareAndSwap(nil, &served{s.Blog, tui.NewLists(s.Blog)})
+		s.current.CompareAndSwap(nil, &served{s.Blog, tui.NewLists(s.Blog), 0})
 		if s.HostKey == nil {
 			s.initErr = errors.New("server: no HostKey")
 			return

@@ -30,7 +30,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		// up the others, and Send gives up once the app has ended.
 		go func() {
 			defer s.recoverPanic("shutdown notice", a.sess.remote(), nil)
-			a.program.Send(tui.NoticeMsg(notice(a.t)))
+			a.notify(tui.NoticeMsg(notice(a.t)))
 		}()
 	}
 

@@ -7,6 +7,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"net"
 	"strings"
@@ -67,6 +68,9 @@ type TermOptions struct {
 	// ScreenCols and ScreenRows size the emulator when it should differ
 	// from the PTY size asked for (a client lying about a huge window).
 	ScreenCols, ScreenRows int
+	// Background is the colour the terminal answers the background query
+	// with; nil means the emulator's default (black).
+	Background color.Color
 }
 
 // Open starts a PTY session of cols x rows on a new connection to addr.
@@ -102,6 +106,9 @@ func OpenOn(t testing.TB, client *gossh.Client, cols, rows int, opts TermOptions
 		emuCols, emuRows = opts.ScreenCols, opts.ScreenRows
 	}
 	tm := &Terminal{t: t, client: client, session: sess, emu: vt.NewEmulator(emuCols, emuRows), exited: make(chan struct{})}
+	if opts.Background != nil {
+		tm.emu.SetDefaultBackgroundColor(opts.Background)
+	}
 	tm.stdin, err = sess.StdinPipe()
 	if err != nil {
 		t.Fatalf("stdin: %v", err)
@@ -154,6 +161,14 @@ func (tm *Terminal) Screen() string {
 		lines[i] = strings.TrimRight(l, " ")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// Styled is the visible screen with its colours and attributes, as ANSI
+// sequences: what tells one theme from another.
+func (tm *Terminal) Styled() string {
+	tm.mu.Lock()
+	defer tm.mu.Unlock()
+	return tm.emu.Render()
 }
 
 // Raw is every byte the server sent so far.

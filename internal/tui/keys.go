@@ -4,6 +4,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/list"
 	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
 
 	"github.com/sshblog/sshblog/internal/locale"
 )
@@ -199,3 +200,11 @@ func newTagsKeyMap(t *locale.Messages) tagsKeyMap {
 		Back:   key.NewBinding(key.WithKeys("esc", "q"), key.WithHelp("esc/q", t.KeyBack)),
 	}
 }
+
+// homeQuitKeys are the keys that end the app on the home list (and on the
+// too-small screen): the list's Quit and the global ForceQuit.
+var homeQuitKeys = []key.Binding{newListKeyMap(locale.For("")).Quit, newGlobalKeyMap(locale.For("")).ForceQuit}
+
+// HomeQuits reports whether k, pressed first thing on the home list as New
+// shows it, ends the app: a server can answer it without building one.
+func HomeQuits(k tea.KeyPressMsg) bool { return key.Matches(k, homeQuitKeys...) }

@@ -1,0 +1,263 @@
+package server_test
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"image/color"
+	"io"
+	"os"
+	"os/exec"
+	"runtime"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	gossh "golang.org/x/crypto/ssh"
+
+	"github.com/sshblog/sshblog/internal/server"
+	"github.com/sshblog/sshblog/internal/sshtest"
+)
+
+// BenchmarkIdleReaders measures what one more idle reader costs the server:
+// heap and stack bytes and goroutines, with readers at 100x30 who saw the
+// first frame and do nothing. The readers' clients run in a child process
+// (this test binary again), so only the server's side is counted.
+//
+//	go test -run XXX -bench IdleReaders -benchtime 1x ./internal/server/
+//
+// SSHBLOG_IDLE_READERS sets how many (default 300); SSHBLOG_IDLE_PROFILE
+// names a file for a heap profile taken while they are held, and
+// SSHBLOG_IDLE_GOROUTINES one for a goroutine dump.
+func BenchmarkIdleReaders(b *testing.B) {
+	n := 300
+	if v, err := strconv.Atoi(os.Getenv("SSHBLOG_IDLE_READERS")); err == nil && v > 0 {
+		n = v
+	}
+	addr, _ := startServer(b, func(s *server.Server) {
+		s.Limits.MaxSessions, s.Limits.MaxSessionsPerIP = n+10, n+10
+	})
+	// One reader first, so that what every reader shares (the first
+	// frame's cache, the renderer) is not counted as theirs.
+	warm := sshtest.Open(b, addr, 100, 30, sshtest.TermOptions{})
+	warm.WaitFor("Welcome to sshblog")
+	for b.Loop() {
+		before := idleSample()
+		release := holdIdleReaders(b, addr, n)
+		time.Sleep(time.Second) // the sessions' first writes and timers settle
+		after := idleSample()
+		if p := os.Getenv("SSHBLOG_IDLE_PROFILE"); p != "" {
+			writeProfile(b, "heap", p)
+		}
+		if p := os.Getenv("SSHBLOG_IDLE_GOROUTINES"); p != "" {
+			writeProfile(b, "goroutine", p)
+		}
+		release()
+		b.ReportMetric(float64(after.bytes-before.bytes)/float64(n)/1024, "KB/reader")
+		b.ReportMetric(float64(after.goroutines-before.goroutines)/float64(n), "goroutines/reader")
+	}
+}
+
+// TestIdleReadersRunNoProgram checks that readers who look at the home
+// screen and press nothing cost the server no Bubble Tea program: at most
+// the SSH connection's goroutines (charm.land/ssh's own session has 7) and
+// the input reader. (Every other test of the app presses keys on such a
+// home screen first: a key starts the program.)
+func TestIdleReadersRunNoProgram(t *testing.T) {
+	const n = 20
+	addr, _ := startServer(t, func(s *server.Server) { s.Limits.MaxSessionsPerIP = n + 10 })
+	warm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
+	warm.WaitFor("Welcome to sshblog")
+	before := runtime.NumGoroutine()
+	release := holdIdleReaders(t, addr, n)
+	held := runtime.NumGoroutine() - before
+	release()
+	if per := float64(held) / n; per > 8 {
+		t.Errorf("%d idle readers hold %d goroutines, %.1f each; want at most 8 (no program until a key)", n, held, per)
+	}
+}
+
+// TestLightTerminalGetsLightTheme checks that a terminal answering that its
+// background is light gets the light theme without pressing anything,
+// though the home screen it saw first came from the shared (dark) frames.
+func TestLightTerminalGetsLightTheme(t *testing.T) {
+	addr, _ := startServer(t)
+	dark := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
+	dark.WaitFor("Welcome to sshblog")
+	light := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{Background: color.White})
+	light.WaitFor("Welcome to sshblog")
+	deadline := time.Now().Add(sshtest.DefaultTimeout)
+	for light.Styled() == dark.Styled() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a light terminal still shows the dark theme:\n%s", light.Styled())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if light.Screen() != dark.Screen() {
+		t.Errorf("the themes show different text:\n%s\n---\n%s", light.Screen(), dark.Screen())
+	}
+}
+
+// holdIdleReaders opens n idle readers at 100x30 from a child process
+// (this test binary again), so that only the server's side is counted
+// here; it returns once each has its first frame, and release closes them.
+func holdIdleReaders(t testing.TB, addr string, n int) (release func()) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestIdleReadersClient$")
+	cmd.Env = append(os.Environ(), "SSHBLOG_IDLE_CLIENT="+addr+","+strconv.Itoa(n))
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "ready") {
+		stdin.Close()
+		_ = cmd.Wait()
+		t.Fatalf("idle readers: %q %v", line, err)
+	}
+	return func() {
+		stdin.Close()
+		_ = cmd.Wait()
+	}
+}
+
+type sample struct {
+	bytes      int64
+	goroutines int
+}
+
+// idleSample is the live heap (after a collection) plus goroutine stacks.
+func idleSample() sample {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return sample{int64(m.HeapAlloc + m.StackInuse), runtime.NumGoroutine()}
+}
+
+func writeProfile(b *testing.B, name, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	debug := 0
+	if name == "goroutine" {
+		debug = 1
+	}
+	if err := pprof.Lookup(name).WriteTo(f, debug); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// TestIdleReadersClient is BenchmarkIdleReaders's child process: it opens
+// the readers, prints "ready" once each has its first frame, and holds them
+// until its stdin closes.
+func TestIdleReadersClient(t *testing.T) {
+	spec := os.Getenv("SSHBLOG_IDLE_CLIENT")
+	if spec == "" {
+		t.Skip("run by BenchmarkIdleReaders")
+	}
+	addr, count, _ := strings.Cut(spec, ",")
+	n, _ := strconv.Atoi(count)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+		held []*gossh.Client
+		sem  = make(chan struct{}, 8)
+	)
+	for range n {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c, err := openIdle(addr)
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				errs = append(errs, err)
+				return
+			}
+			held = append(held, c)
+		}()
+	}
+	wg.Wait()
+	if len(errs) > 0 {
+		fmt.Printf("failed: %d: %v\n", len(errs), errs[0])
+		return
+	}
+	fmt.Println("ready")
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	for _, c := range held {
+		c.Close()
+	}
+}
+
+// openIdle opens one PTY session and waits for the home list's title.
+func openIdle(addr string) (*gossh.Client, error) {
+	c, err := gossh.Dial("tcp", addr, sshtest.ClientConfig("reader"))
+	if err != nil {
+		return nil, err
+	}
+	s, err := c.NewSession()
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	seen := make(chan struct{})
+	w := &waitWriter{want: []byte("Welcome to sshblog"), seen: seen}
+	s.Stdout = w
+	// Stdin stays open, as a reader's terminal does: a nil Stdin would
+	// send EOF at once.
+	if _, err := s.StdinPipe(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := s.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
+		c.Close()
+		return nil, err
+	}
+	if err := s.Shell(); err != nil {
+		c.Close()
+		return nil, err
+	}
+	select {
+	case <-seen:
+		return c, nil
+	case <-time.After(sshtest.DefaultTimeout):
+		c.Close()
+		return nil, fmt.Errorf("no first frame in %s", sshtest.DefaultTimeout)
+	}
+}
+
+// waitWriter closes seen once want has been written (keeping only a tail).
+type waitWriter struct {
+	mu   sync.Mutex
+	tail []byte
+	want []byte
+	seen chan struct{}
+	done bool
+}
+
+func (w *waitWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.done {
+		return len(p), nil
+	}
+	w.tail = append(w.tail, p...)
+	if bytes.Contains(w.tail, w.want) {
+		w.done, w.tail = true, nil
+		close(w.seen)
+	} else if len(w.tail) > 4096 {
+		w.tail = append([]byte(nil), w.tail[len(w.tail)-len(w.want):]...)
+	}
+	return len(p), nil
+}
