@@ -83,7 +83,7 @@ type appSession struct {
 	opts   tui.Options      // the app's options but the blog and the window
 	env    []string
 	prof   colorprofile.Profile
-	home   bool             // it opens on the home list with the shared first frames
+	home   bool // it opens on the home list with the shared first frames
 
 	mu      sync.Mutex
 	program *tea.Program  // nil until the app runs (idle.go)
