@@ -33,8 +33,8 @@ func (a *appSession) drawHome(sv *served, cols, rows int) tea.Model {
 	key := frameKey{cols, rows, a.opts.Style, a.t.Lang + "/" + sv.blog.Language(a.opts.Lang), sv.gen}
 	cacheable := a.home && notice == nil
 	if cacheable {
-		if v, ok := s.firstFrames.get(key); ok {
-			a.screen.show(v)
+		if v, encoded, ok := s.firstFrames.getEncoded(key, a.prof); ok {
+			a.screen.showFirst(v, encoded)
 			return nil
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 
 	"github.com/sshblog/sshblog/internal/server"
@@ -202,38 +203,46 @@ func TestIdleReadersClient(t *testing.T) {
 
 // openIdle opens one PTY session and waits for the home list's title.
 func openIdle(addr string) (*gossh.Client, error) {
+	c, _, _, err := openReader(addr)
+	return c, err
+}
+
+// openReader opens one PTY session, its stdin open as a terminal's is,
+// and waits for the home list's title.
+func openReader(addr string) (*gossh.Client, *gossh.Session, io.Writer, error) {
 	c, err := gossh.Dial("tcp", addr, sshtest.ClientConfig("reader"))
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	s, err := c.NewSession()
 	if err != nil {
 		c.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	seen := make(chan struct{})
 	w := &waitWriter{want: []byte("Welcome to sshblog"), seen: seen}
 	s.Stdout = w
 	// Stdin stays open, as a reader's terminal does: a nil Stdin would
 	// send EOF at once.
-	if _, err := s.StdinPipe(); err != nil {
+	stdin, err := s.StdinPipe()
+	if err != nil {
 		c.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if err := s.RequestPty("xterm-256color", 30, 100, gossh.TerminalModes{}); err != nil {
 		c.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	if err := s.Shell(); err != nil {
 		c.Close()
-		return nil, err
+		return nil, nil, nil, err
 	}
 	select {
 	case <-seen:
-		return c, nil
+		return c, s, stdin, nil
 	case <-time.After(sshtest.DefaultTimeout):
 		c.Close()
-		return nil, fmt.Errorf("no first frame in %s", sshtest.DefaultTimeout)
+		return nil, nil, nil, fmt.Errorf("no first frame in %s", sshtest.DefaultTimeout)
 	}
 }
 
@@ -260,4 +269,27 @@ func (w *waitWriter) Write(p []byte) (int, error) {
 		w.tail = append([]byte(nil), w.tail[len(w.tail)-len(w.want):]...)
 	}
 	return len(p), nil
+}
+
+// BenchmarkCompleteSession is one reader's whole visit as the rate
+// benchmark makes it: connect, the first frame, ctrl+c, gone. Client and
+// server share this process: profile it with -cpuprofile and look at the
+// server's side (charm.land/ssh.(*Server).HandleConn and below).
+//
+//	go test -run XXX -bench CompleteSession -cpuprofile /tmp/cpu.out ./internal/server/
+func BenchmarkCompleteSession(b *testing.B) {
+	addr, _ := startServer(b, func(s *server.Server) { s.Logger = log.New(io.Discard) })
+	for b.Loop() {
+		c, s, stdin, err := openReader(addr)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := stdin.Write([]byte{3}); err != nil {
+			b.Fatal(err)
+		}
+		if err := s.Wait(); err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
 }

@@ -77,6 +77,41 @@ func (s *screen) show(v tea.View) {
 	}
 }
 
+// showFirst draws v, whose first-frame bytes at this screen's size and
+// colour profile are encoded (see encodeFirst), shared by every session
+// that opens on it: converting the colours line by line was most of what
+// a new session cost. Once a frame is on screen it is show.
+func (s *screen) showFirst(v tea.View, encoded []byte) {
+	s.mu.Lock()
+	if s.started || s.closed {
+		s.mu.Unlock()
+		s.show(v)
+		return
+	}
+	defer s.mu.Unlock()
+	lines := strings.SplitN(v.Content, "\n", s.height+1)
+	if len(lines) > s.height {
+		lines = lines[:s.height]
+	}
+	s.lines = append(s.lines[:0], lines...)
+	s.full, s.started, s.last, s.pending = false, true, v, nil
+	s.lastDraw = time.Now()
+	var b bytes.Buffer
+	b.Grow(len(encoded) + s.queued.Len())
+	b.Write(encoded)
+	b.Write(s.queued.Bytes()) // queries asked for before the first frame
+	s.queued.Reset()
+	_, _ = s.w.Write(b.Bytes())
+}
+
+// encodeFirst is what a new screen of this size and profile writes to show
+// v as its first frame (before any queued query).
+func encodeFirst(v tea.View, width, height int, profile colorprofile.Profile) []byte {
+	var b bytes.Buffer
+	newScreen(&b, width, height, profile).show(v)
+	return b.Bytes()
+}
+
 func (s *screen) drawPending() {
 	defer func() {
 		if r := recover(); r != nil && s.onPanic != nil {
@@ -300,29 +335,52 @@ type frameKey struct {
 }
 
 // frameCache keeps the home screen's first frame for the most recent
-// window sizes, shared by all sessions.
+// window sizes, shared by all sessions, with its bytes for each colour
+// profile that asked for it.
 type frameCache struct {
 	mu     sync.Mutex
-	frames map[frameKey]tea.View
+	frames map[frameKey]*cachedFrame
 	order  []frameKey // oldest first
+}
+
+type cachedFrame struct {
+	view    tea.View
+	encoded map[colorprofile.Profile][]byte
 }
 
 // maxCachedFrames bounds the cache: a client cannot make it grow by
 // trying sizes.
 const maxCachedFrames = 64
 
-func (c *frameCache) get(k frameKey) (tea.View, bool) {
+// getEncoded is the frame for k with its first-frame bytes in profile,
+// encoded once and kept.
+func (c *frameCache) getEncoded(k frameKey, profile colorprofile.Profile) (tea.View, []byte, bool) {
 	c.mu.Lock()
-	defer c.mu.Unlock()
-	v, ok := c.frames[k]
-	return v, ok
+	f, ok := c.frames[k]
+	if !ok {
+		c.mu.Unlock()
+		return tea.View{}, nil, false
+	}
+	b, ok := f.encoded[profile]
+	c.mu.Unlock()
+	if ok {
+		return f.view, b, true
+	}
+	b = encodeFirst(f.view, k.cols, k.rows, profile) // outside the lock: a few hundred µs
+	c.mu.Lock()
+	if f.encoded == nil {
+		f.encoded = map[colorprofile.Profile][]byte{}
+	}
+	f.encoded[profile] = b
+	c.mu.Unlock()
+	return f.view, b, true
 }
 
 func (c *frameCache) put(k frameKey, v tea.View) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.frames == nil {
-		c.frames = map[frameKey]tea.View{}
+		c.frames = map[frameKey]*cachedFrame{}
 	}
 	if _, ok := c.frames[k]; !ok {
 		c.order = append(c.order, k)
@@ -331,5 +389,5 @@ func (c *frameCache) put(k frameKey, v tea.View) {
 			c.order = c.order[1:]
 		}
 	}
-	c.frames[k] = v
+	c.frames[k] = &cachedFrame{view: v}
 }
