@@ -45,10 +45,12 @@ if [ "$QUICK" = 1 ]; then
   N=5 UNCACHED_N=3
   IDLE_SESSIONS=50 IDLE_HOLD=5s BASE_IDLE_SESSIONS=50 BASE_IDLE_HOLD=5s IDLE_SETTLE=1s
   RATE_DURATION=2s STARTUP_POSTS=10000 STARTUP_N=1
+  BIG_SIZES="10000" BIG_IDLE=50 BIG_HOLD=3s BIG_N=3
 else
   N=30 UNCACHED_N=20
   IDLE_SESSIONS=2000 IDLE_HOLD=60s BASE_IDLE_SESSIONS=2000 BASE_IDLE_HOLD=20s IDLE_SETTLE=3s
   RATE_DURATION=10s STARTUP_POSTS=10000 STARTUP_N=5
+  BIG_SIZES="10000 100000" BIG_IDLE=500 BIG_HOLD=10s BIG_N=10
 fi
 MAX_TIME=${BENCH_MAX_TIME:-15m}
 GLOW_VERSION=${GLOW_VERSION:-v2.1.1} # the proxy answers @latest with 403 here: see docs/benchmarks.md
@@ -174,6 +176,7 @@ PORTS=($("$BENCH" free-ports -n 12))
 port() { echo "127.0.0.1:${PORTS[$1]}"; }
 FLOOR=$(port 0) FLOOR_HTTP=$(port 1) MINIMAL=$(port 2) MINIMAL_HTTP=$(port 3)
 SSHBLOG=$(port 4) SSHBLOG_HTTP=$(port 5) LONG=$(port 6) SSHD=$(port 7) QUICKACK=$(port 8)
+BIG=$(port 9) BIG_HTTP=$(port 10)
 
 # sshblog with its limits raised: every connection comes from 127.0.0.1.
 export SSHBLOG_MAX_SESSIONS=10000 SSHBLOG_MAX_SESSIONS_PER_IP=10000
@@ -250,6 +253,10 @@ stop "$STARTED_PID"
 start_sshblog
 "$BENCH" idle --addr "$SSHBLOG" --pid "$SERVER_PID" --metrics "http://$SSHBLOG_HTTP/metrics" --sessions "$IDLE_SESSIONS" --hold "$IDLE_HOLD" --settle "$IDLE_SETTLE" --label sshblog --out "$RESULTS"
 stop "$STARTED_PID"
+# Readers who pressed a key (j: the app runs), as the big blogs' are below.
+start_sshblog
+"$BENCH" idle --addr "$SSHBLOG" --pid "$SERVER_PID" --metrics "http://$SSHBLOG_HTTP/metrics" --sessions "$BIG_IDLE" --hold "$BIG_HOLD" --settle "$IDLE_SETTLE" --keys j --prefix active. --label sshblog --out "$RESULTS"
+stop "$STARTED_PID"
 
 # --- latency: all four servers up ------------------------------------------
 start_floor
@@ -297,6 +304,33 @@ echo "== complete sessions per second"
 echo "== startup with $STARTUP_POSTS posts"
 "$BENCH" gen-posts --dir "$TMP/many" --count "$STARTUP_POSTS"
 "$BENCH" startup --bin "$TMP/bin/sshblog" --content "$TMP/many" --posts "$STARTUP_POSTS" -n "$STARTUP_N" --log "$TMP/startup.log" --label sshblog --out "$RESULTS"
+
+# --- big blogs: the same reader, 10,000 and 100,000 posts -------------------
+# The generated posts are "Generated post N", newest first. The filter
+# times one key: /post 123 (matches on screen: post 9123, newest), then 4
+# (only post 1234 matches); with 100,000 posts /post 1234, then 5.
+for size in $BIG_SIZES; do
+  p=posts$((size / 1000))k.
+  echo "== $size posts"
+  "$BENCH" gen-posts --dir "$TMP/big$size" --count "$size" >/dev/null
+  newest=$((size - 1))
+  if [ "$size" -ge 100000 ]; then q="post 1234" k=5 before="Generated post 91234" after="Generated post 12345"
+  else q="post 123" k=4 before="Generated post 9123" after="Generated post 1234"; fi
+  start_big() {
+    start sshblog-big "$TMP/bin/sshblog" serve --addr "$BIG" --host-key "$TMP/keys/sshblog_key" --http-addr "$BIG_HTTP" --content "$TMP/big$size" --log-level warn
+    if ! "$BENCH" wait-ready --addr "$BIG" --timeout 180s; then echo "bench: sshblog with $size posts did not start:"; cat "$TMP/sshblog-big.log"; exit 1; fi
+  }
+  start_big
+  "$BENCH" idle --addr "$BIG" --pid "$SERVER_PID" --metrics "http://$BIG_HTTP/metrics" --sessions "$BIG_IDLE" --hold "$BIG_HOLD" --settle "$IDLE_SETTLE" --title "Generated post" --prefix "$p" --label sshblog --out "$RESULTS"
+  stop "$STARTED_PID"
+  start_big
+  "$BENCH" idle --addr "$BIG" --pid "$SERVER_PID" --metrics "http://$BIG_HTTP/metrics" --sessions "$BIG_IDLE" --hold "$BIG_HOLD" --settle "$IDLE_SETTLE" --title "Generated post" --keys j --prefix "${p}active." --label sshblog --out "$RESULTS"
+  "$BENCH" firstframe --addr "$BIG" -n "$N" --title "Generated post" --prefix "$p" --label sshblog --out "$RESULTS"
+  "$BENCH" open --addr "$BIG" -n "$BIG_N" --title "Generated post $newest" --body "This is generated post number $newest" --prefix "$p" --label sshblog --out "$RESULTS"
+  "$BENCH" filter --addr "$BIG" -n "$BIG_N" --title "Generated post" --query "$q" --key "$k" --before "$before" --after "$after" --prefix "$p" --label sshblog --out "$RESULTS"
+  stop "$STARTED_PID"
+  rm -rf "$TMP/big$size"
+done
 
 echo
 echo "== results"

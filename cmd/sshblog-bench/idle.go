@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"sort"
@@ -34,6 +35,7 @@ func idle(fs *flag.FlagSet, args []string) error {
 		title       string
 		metricsURL  string
 		maxTime     time.Duration
+		keys        string
 	)
 	c.register(fs)
 	out.register(fs, "sshblog")
@@ -45,6 +47,7 @@ func idle(fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&title, "title", "Welcome to sshblog", "text that marks the first frame")
 	fs.StringVar(&metricsURL, "metrics", "", "`URL` of a Prometheus /metrics with go_goroutines (optional)")
 	fs.DurationVar(&maxTime, "max-time", 10*time.Minute, "give up entirely after this long")
+	fs.StringVar(&keys, "keys", "", "`KEYS` each session types after its first frame (j: readers who moved on the list, not idle ones)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -112,6 +115,13 @@ func idle(fs *flag.FlagSet, args []string) error {
 				fail("no first frame within "+c.timeout.String(), nil)
 				cn.close()
 				return
+			}
+			if keys != "" {
+				if _, err := io.WriteString(cn.stdin, keys); err != nil {
+					fail("typing --keys", err)
+					cn.close()
+					return
+				}
 			}
 			mu.Lock()
 			open = append(open, idleSession{cn, m})

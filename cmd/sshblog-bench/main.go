@@ -36,6 +36,7 @@ func init() {
 		{"openssh-firstframe", "OpenSSH's ssh in a real PTY: start of ssh to the title on screen", opensshFirstFrame},
 		{"open", "enter to the post's text on screen (cached, or uncached with a placeholder)", openPost},
 		{"idle", "hold N idle PTY sessions; the server's RSS and CPU from /proc", idle},
+		{"filter", "one keystroke of the list filter -> its matches on screen", filterKey},
 		{"rate", "complete sessions per second: connect, first frame, ctrl+c, close", rate},
 		{"startup", "start a server binary and time it until it completes an SSH handshake", startup},
 		{"wait-ready", "wait until a server answers with an SSH banner", waitReady},

@@ -25,13 +25,15 @@ type Result struct {
 // output is where a command's figures go: always stdout, and the --out
 // file when set.
 type output struct {
-	label string
-	file  string
-	rows  []Result
+	label  string
+	prefix string
+	file   string
+	rows   []Result
 }
 
 func (o *output) register(fs *flag.FlagSet, defaultLabel string) {
 	fs.StringVar(&o.label, "label", defaultLabel, "name of the target in the results (floor, minimal, sshd+glow, sshblog)")
+	fs.StringVar(&o.prefix, "prefix", "", "`PREFIX` of every measure's name (posts10k.: the same measures on another blog)")
 	fs.StringVar(&o.file, "out", "", "append the results to this `FILE` as JSON lines (for the table command)")
 }
 
@@ -42,12 +44,12 @@ func (o *output) durations(measure string, ds []time.Duration, note string) {
 	}
 	med, p90 := percentiles(ds)
 	p := msf(p90)
-	o.rows = append(o.rows, Result{Measure: measure, Label: o.label, Unit: "ms", Median: msf(med), P90: &p, N: len(ds), Note: note})
+	o.rows = append(o.rows, Result{Measure: o.prefix + measure, Label: o.label, Unit: "ms", Median: msf(med), P90: &p, N: len(ds), Note: note})
 }
 
 // value records one figure.
 func (o *output) value(measure, unit string, v float64, n int, note string) {
-	o.rows = append(o.rows, Result{Measure: measure, Label: o.label, Unit: unit, Median: v, N: n, Note: note})
+	o.rows = append(o.rows, Result{Measure: o.prefix + measure, Label: o.label, Unit: unit, Median: v, N: n, Note: note})
 }
 
 // flush prints the figures and appends them to the --out file.

@@ -51,6 +51,39 @@ func ratioTo(measure, of, to, suffix string, limit float64) func(results) (strin
 	}
 }
 
+// ratioOf compares sshblog's measure a with its measure b (the same
+// figure of another blog): at most limit times as much.
+func ratioOf(a, b, suffix string, limit float64) func(results) (string, bool, bool) {
+	return func(r results) (string, bool, bool) {
+		x, ok1 := r.get(a, "sshblog")
+		y, ok2 := r.get(b, "sshblog")
+		if !ok1 || !ok2 || y.Median == 0 {
+			return "", false, false
+		}
+		q := x.Median / y.Median
+		return fmt.Sprintf("%.2fx %s", q, suffix), q <= limit, true
+	}
+}
+
+// both is met when every judge is; its text is theirs, joined.
+func both(judges ...func(results) (string, bool, bool)) func(results) (string, bool, bool) {
+	return func(r results) (string, bool, bool) {
+		var texts []string
+		all := true
+		for _, j := range judges {
+			t, pass, ok := j(r)
+			if !ok {
+				return "", false, false
+			}
+			if t != "" {
+				texts = append(texts, t)
+			}
+			all = all && pass
+		}
+		return strings.Join(texts, ", "), all, true
+	}
+}
+
 func frames(measure string, useP90 bool, limit float64) func(results) (string, bool, bool) {
 	return func(r results) (string, bool, bool) {
 		a, ok := r.get(measure, "sshblog")
@@ -78,7 +111,7 @@ func atMost(measure string, limit float64) func(results) (string, bool, bool) {
 
 var rows = []rowSpec{
 	{"handshake", "SSH handshake, x/crypto client", "", nil},
-	{"firstframe", "1. first frame, x/crypto client (dial -> title on screen)", "<= 1.5x floor", ratioTo("firstframe", "sshblog", "floor", "floor", 1.5)},
+	{"firstframe", "1. first frame, x/crypto client (dial -> title on screen)", "<= 1.2x floor", ratioTo("firstframe", "sshblog", "floor", "floor", 1.2)},
 	{"openssh", "2. first frame, OpenSSH client (start ssh -> title on screen)", "< 50 ms and < 0.5x sshd+glow",
 		func(r results) (string, bool, bool) {
 			a, ok1 := r.get("openssh", "sshblog")
@@ -116,21 +149,37 @@ var rows = []rowSpec{
 			}
 			return fmt.Sprintf("%.0f failed", f.Median), f.Median == 0 && int(a.Median) == a.N, true
 		}},
-	{"idle.rss", "4. memory per idle session (RSS)", "<= 1.0x wish+tea", ratioTo("idle.rss", "sshblog", "minimal", "wish+tea", 1.0)},
+	{"idle.rss", "4. memory per idle session (RSS)", "<= 250 KB and <= 1.0x wish+tea", both(atMost("idle.rss", 250), ratioTo("idle.rss", "sshblog", "minimal", "wish+tea", 1.0), ratioTo("idle.rss", "sshblog", "floor", "floor", math.Inf(1)))},
+	{"active.idle.rss", "   memory per session that pressed a key (the app running)", "", nil},
 	{"idle.cpu", "4. idle CPU, % of one core per 1,000 sessions", "< 5%", atMost("idle.cpu", 5-1e-9)},
-	{"idle.goroutines", "   goroutines per idle session", "", nil},
+	{"idle.goroutines", "4. goroutines per idle session", "<= 8", both(atMost("idle.goroutines", 8), ratioTo("idle.goroutines", "sshblog", "floor", "floor", math.Inf(1)))},
+	{"active.idle.goroutines", "   goroutines per session that pressed a key", "", nil},
 	{"idle.bytes", "   bytes sent per idle session per second", "", nil},
 	{"idle.firstframe", "   first frame while opening the idle sessions", "", nil},
-	{"rate", "5. complete sessions per second (connect, first frame, quit)", ">= 300/s",
+	{"rate", "5. complete sessions per second (connect, first frame, quit)", ">= 0.6x floor",
 		func(r results) (string, bool, bool) {
-			a, ok := r.get("rate", "sshblog")
-			if !ok {
+			a, ok1 := r.get("rate", "sshblog")
+			b, ok2 := r.get("rate", "floor")
+			if !ok1 || !ok2 || b.Median == 0 {
 				return "", false, false
 			}
-			return "", a.Median >= 300, true
+			x := a.Median / b.Median
+			return fmt.Sprintf("%.2fx floor", x), x >= 0.6, true
 		}},
 	{"rate.session", "   one complete session under that load", "", nil},
 	{"startup", "6. 10,000 posts: exec -> accepting SSH connections", "< 1 s", atMost("startup", 1000-1e-9)},
+	{"posts10k.idle.rss", "7. 10,000 posts: memory per idle session", "<= 1.3x 9 posts", ratioOf("posts10k.idle.rss", "idle.rss", "9 posts", 1.3)},
+	{"posts10k.active.idle.rss", "7. 10,000 posts: memory per session that pressed a key", "<= 1.3x 9 posts", ratioOf("posts10k.active.idle.rss", "active.idle.rss", "9 posts", 1.3)},
+	{"posts10k.idle.goroutines", "   10,000 posts: goroutines per idle session", "", nil},
+	{"posts10k.firstframe", "7. 10,000 posts: first frame", "<= 1.5x 9 posts", ratioOf("posts10k.firstframe", "firstframe", "9 posts", 1.5)},
+	{"posts10k.open.cached", "   10,000 posts: open a post (enter -> text)", "", nil},
+	{"posts10k.filter.key", "   10,000 posts: one filter keystroke -> its matches", "", nil},
+	{"posts100k.idle.rss", "8. 100,000 posts: memory per idle session", "", nil},
+	{"posts100k.active.idle.rss", "   100,000 posts: memory per session that pressed a key", "", nil},
+	{"posts100k.firstframe", "8. 100,000 posts: first frame", "< 50 ms", atMost("posts100k.firstframe", 50-1e-9)},
+	{"posts100k.open.cached", "   100,000 posts: open a post (enter -> text)", "", nil},
+	{"posts100k.filter.key", "8. 100,000 posts: one filter keystroke -> its matches", "< 30 ms", atMost("posts100k.filter.key", 30-1e-9)},
+	{"posts100k.filter.key.query", "   100,000 posts: a whole query typed at once -> its matches", "", nil},
 }
 
 func table(fs *flag.FlagSet, args []string) error {
