@@ -327,7 +327,7 @@ for size in $BIG_SIZES; do
   "$BENCH" idle --addr "$BIG" --pid "$SERVER_PID" --metrics "http://$BIG_HTTP/metrics" --sessions "$BIG_IDLE" --hold "$BIG_HOLD" --settle "$IDLE_SETTLE" --title "Generated post" --keys j --prefix "${p}active." --label sshblog --out "$RESULTS"
   "$BENCH" firstframe --addr "$BIG" -n "$N" --title "Generated post" --prefix "$p" --label sshblog --out "$RESULTS"
   "$BENCH" open --addr "$BIG" -n "$BIG_N" --title "Generated post $newest" --body "This is generated post number $newest" --prefix "$p" --label sshblog --out "$RESULTS"
-  "$BENCH" filter --addr "$BIG" -n "$BIG_N" --title "Generated post" --query "$q" --key "$k" --before "$before" --after "$after" --prefix "$p" --label sshblog --out "$RESULTS"
+  "$BENCH" filter --addr "$BIG" -n "$BIG_N" --title "Generated post" --query "$q" --type "$k" --before "$before" --after "$after" --prefix "$p" --label sshblog --out "$RESULTS"
   stop "$STARTED_PID"
   rm -rf "$TMP/big$size"
 done

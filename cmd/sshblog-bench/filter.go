@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// filterKey times one keystroke of the list's "/" filter: with --prefix
+// filterKey times one keystroke of the list's "/" filter: with --query
 // typed and its matches on screen (--before shows), the time from the next
-// key (--key) to its matches on screen (--after shows, --before is gone).
+// key (--type) to its matches on screen (--after shows, --before is gone).
 // Every connection is new; the filter runs over the whole blog each time.
 func filterKey(fs *flag.FlagSet, args []string) error {
 	var (
@@ -26,7 +26,7 @@ func filterKey(fs *flag.FlagSet, args []string) error {
 	fs.IntVar(&n, "n", 10, "connections to measure")
 	fs.StringVar(&title, "title", "Generated post", "text that marks the first frame")
 	fs.StringVar(&query, "query", "post 123", "`TEXT` typed after / before the key timed")
-	fs.StringVar(&key, "key", "4", "the key timed")
+	fs.StringVar(&key, "type", "4", "the key timed")
 	fs.StringVar(&before, "before", "Generated post 1239", "text on screen once --query's matches are")
 	fs.StringVar(&after, "after", "Generated post 1234", "text on screen once the key's matches are (--before then gone)")
 	fs.StringVar(&measure, "measure", "filter.key", "the measure's name")
