@@ -182,10 +182,11 @@ func applyListStyles(m *list.Model, st *styles) {
 func (l *postList) setTag(tag string, keep *content.Post) tea.Cmd {
 	l.tag = tag
 	l.list.ResetFilter()
-	items := l.lists.items(l.lang, tag)
+	items, texts := l.lists.items(l.lang, tag)
 	choosePaginator(&l.list, len(items), postRowLines, l.list.Width(), l.list.Height())
 	cmd := l.list.SetItems(items)
 	l.flt.reset()
+	l.flt.texts = texts
 	l.list.ResetSelected()
 	l.selectPost(keep)
 	return cmd

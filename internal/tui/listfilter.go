@@ -1,14 +1,17 @@
 package tui
 
 import (
+	"strings"
+	"unicode/utf8"
+
 	"charm.land/bubbles/v2/list"
 	tea "charm.land/bubbletea/v2"
 )
 
-// syncFilterMax is the most items a list filters inside Update. wordFilter
-// takes about 1.5µs an item (BenchmarkFilter10000), so up to here a key
-// costs at most a few milliseconds; a bigger list filters in the
-// background, and drops any result whose query is no longer the one typed.
+// syncFilterMax is the most items a list filters inside Update: up to
+// here a key costs well under a millisecond (BenchmarkFilter10000); a
+// bigger list filters in the background, and drops any result whose query
+// is no longer the one typed.
 const syncFilterMax = 2000
 
 // listFilter keeps a bubbles list's matches those of the query in its
@@ -29,6 +32,14 @@ type listFilter struct {
 	pending bool
 	query   string
 	gen     int
+
+	// texts are the lowered filter texts of the list's items: the shared
+	// ones of a Lists list (set with its items), or the list's own.
+	texts *filterTexts
+	// ranks are the matches of shown, over texts' items: a query that
+	// extends shown need only try them.
+	ranks      []list.Rank
+	ranksTexts *filterTexts
 }
 
 // filterList names a list, so that a background result finds its list.
@@ -43,6 +54,7 @@ const (
 type filteredMsg struct {
 	which filterList
 	gen   int
+	texts *filterTexts // the texts filtered
 	ranks []list.Rank
 }
 
@@ -70,8 +82,9 @@ func (f *listFilter) sync(l *list.Model) tea.Cmd {
 		f.cancel() // back to the query shown: a result for another is stale
 		return nil
 	}
+	texts, within, refine := f.plan(l, q)
 	if len(l.Items()) <= syncFilterMax || q == "" || l.FilterState() != list.Filtering {
-		f.install(l, q, wordFilter(q, filterTargets(l)))
+		f.install(l, q, texts, texts.filter(q, within, refine))
 		return nil
 	}
 	if f.pending && q == f.query {
@@ -79,17 +92,36 @@ func (f *listFilter) sync(l *list.Model) tea.Cmd {
 	}
 	f.cancel()
 	f.pending, f.query = true, q
-	which, gen, targets := f.which, f.gen, filterTargets(l)
+	which, gen := f.which, f.gen
 	return func() tea.Msg {
-		return filteredMsg{which: which, gen: gen, ranks: wordFilter(q, targets)}
+		return filteredMsg{which: which, gen: gen, texts: texts, ranks: texts.filter(q, within, refine)}
 	}
+}
+
+// plan says what filtering l for q takes: its texts, and whether only the
+// matches shown (within) need trying, which they do when q extends their
+// query over the same items.
+func (f *listFilter) plan(l *list.Model, q string) (texts *filterTexts, within []list.Rank, refine bool) {
+	texts = f.targets(l)
+	if f.valid && f.ranksTexts == texts && extends(q, f.shown) {
+		return texts, f.ranks, true
+	}
+	return texts, nil, false
+}
+
+// extends reports whether query q extends shown, so that q's matches are
+// among shown's. shown must be valid UTF-8: bytes typed after half a rune
+// could complete it, and a U+FFFD in shown's terms be a rune in q's.
+func extends(q, shown string) bool {
+	return strings.HasPrefix(q, shown) && utf8.ValidString(shown)
 }
 
 // now makes sure the matches are for the query typed, filtering at once if
 // a background result is still awaited: before enter accepts them.
 func (f *listFilter) now(l *list.Model) {
 	if f.pending && l.FilterState() != list.Unfiltered && l.FilterValue() == f.query {
-		f.install(l, f.query, wordFilter(f.query, filterTargets(l)))
+		texts, within, refine := f.plan(l, f.query)
+		f.install(l, f.query, texts, texts.filter(f.query, within, refine))
 	}
 }
 
@@ -99,7 +131,7 @@ func (f *listFilter) result(l *list.Model, msg filteredMsg) {
 	if !f.pending || msg.gen != f.gen || l.FilterState() == list.Unfiltered || l.FilterValue() != f.query {
 		return
 	}
-	f.install(l, f.query, msg.ranks)
+	f.install(l, f.query, msg.texts, msg.ranks)
 }
 
 // stale reports whether the list's matches are not those of the query
@@ -111,6 +143,7 @@ func (f *listFilter) stale(l *list.Model) bool {
 // reset forgets the matches: the list is unfiltered, or its items changed.
 func (f *listFilter) reset() {
 	f.valid = false
+	f.ranks, f.ranksTexts = nil, nil
 	f.cancel()
 }
 
@@ -119,10 +152,10 @@ func (f *listFilter) cancel() {
 	f.pending, f.query = false, ""
 }
 
-// install gives the list ranks as its matches for q. Bubbles only takes
-// matches from its own filter command: run it here, with a filter that
-// returns ranks, and give its result to the list.
-func (f *listFilter) install(l *list.Model, q string, ranks []list.Rank) {
+// install gives the list ranks, q's matches over texts, as its matches.
+// Bubbles only takes matches from its own filter command: run it here,
+// with a filter that returns ranks, and give its result to the list.
+func (f *listFilter) install(l *list.Model, q string, texts *filterTexts, ranks []list.Rank) {
 	l.Filter = func(string, []string) []list.Rank { return ranks }
 	cmd := l.SetItems(l.Items())
 	l.Filter = matchNothing
@@ -132,15 +165,17 @@ func (f *listFilter) install(l *list.Model, q string, ranks []list.Rank) {
 	l.SetShowTitle(l.ShowTitle()) // paginate the new matches
 	f.cancel()
 	f.shown, f.valid = q, true
+	f.ranks, f.ranksTexts = ranks, texts
 }
 
-func filterTargets(l *list.Model) []string {
+// targets returns the filter texts of l's items: the shared ones given
+// with them, or else ones of its own, built again when the items change.
+func (f *listFilter) targets(l *list.Model) *filterTexts {
 	items := l.Items()
-	targets := make([]string, len(items))
-	for i, it := range items {
-		targets[i] = it.FilterValue()
+	if !f.texts.of(items) {
+		f.texts = newItemTexts(items)
 	}
-	return targets
+	return f.texts
 }
 
 // isFilterMatches reports bubbles' own filter results, which are dropped:

@@ -143,7 +143,7 @@ func wantMatches(t *testing.T, what string, l *list.Model, f *listFilter, cache 
 	}
 	want, ok := cache[q]
 	if !ok {
-		for _, r := range wordFilter(q, filterTargets(l)) {
+		for _, r := range refWordFilter(q, itemTexts(l.Items())) {
 			want = append(want, l.Items()[r.Index])
 		}
 		if q == "" {

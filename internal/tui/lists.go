@@ -17,7 +17,14 @@ type Lists struct {
 	blog *content.Blog
 
 	mu   sync.Mutex
-	rows map[listKey][]list.Item
+	rows map[listKey]listRows
+}
+
+// listRows are one shared list's rows and their filter texts, lowered for
+// the "/" filter the first time a session filters the list.
+type listRows struct {
+	items []list.Item
+	texts *filterTexts
 }
 
 // listKey names one list: the site's language it is shown in (one of the
@@ -28,24 +35,24 @@ type listKey struct{ lang, tag string }
 // NewLists returns the shared lists of blog; each is built when a session
 // first shows it.
 func NewLists(blog *content.Blog) *Lists {
-	return &Lists{blog: blog, rows: map[listKey][]list.Item{}}
+	return &Lists{blog: blog, rows: map[listKey]listRows{}}
 }
 
 // Blog is the blog the lists are of.
 func (s *Lists) Blog() *content.Blog { return s.blog }
 
 // items is the list of tag's posts ("" for all) as a reader with locale
-// sees them. The slice is shared: bubbles' list only reads it (the app
-// never inserts, removes or replaces one item).
-func (s *Lists) items(locale, tag string) []list.Item {
+// sees them, and their filter texts. Both are shared: bubbles' list only
+// reads the slice (the app never inserts, removes or replaces one item).
+func (s *Lists) items(locale, tag string) ([]list.Item, *filterTexts) {
 	k := listKey{lang: s.blog.Language(locale), tag: tag}
 	if t, ok := s.blog.Tag(tag); ok {
 		k.tag = t.Name // one list per tag, however a reader spells it
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rows, ok := s.rows[k]; ok {
-		return rows
+	if r, ok := s.rows[k]; ok {
+		return r.items, r.texts
 	}
 	posts := s.blog.Posts()
 	if tag != "" {
@@ -55,6 +62,7 @@ func (s *Lists) items(locale, tag string) []list.Item {
 	for i, p := range posts {
 		rows[i] = newPostItem(p, k.lang)
 	}
-	s.rows[k] = rows
-	return rows
+	r := listRows{items: rows, texts: newItemTexts(rows)}
+	s.rows[k] = r
+	return r.items, r.texts
 }
