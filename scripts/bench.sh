@@ -45,12 +45,14 @@ if [ "$QUICK" = 1 ]; then
   N=5 UNCACHED_N=3
   IDLE_SESSIONS=50 IDLE_HOLD=5s BASE_IDLE_SESSIONS=50 BASE_IDLE_HOLD=5s IDLE_SETTLE=1s
   RATE_DURATION=2s STARTUP_POSTS=10000 STARTUP_N=1
-  BIG_SIZES="10000" BIG_IDLE=50 BIG_HOLD=3s BIG_N=3
+  BIG_SIZES="10000" BIG_IDLE=50 BIG_HOLD=3s BIG_N=3 HEAP_READERS=50 HEAP_BLOGS='9|10000'
+
 else
   N=30 UNCACHED_N=20
   IDLE_SESSIONS=2000 IDLE_HOLD=60s BASE_IDLE_SESSIONS=2000 BASE_IDLE_HOLD=20s IDLE_SETTLE=3s
   RATE_DURATION=10s STARTUP_POSTS=10000 STARTUP_N=5
-  BIG_SIZES="10000 100000" BIG_IDLE=500 BIG_HOLD=10s BIG_N=10
+  BIG_SIZES="10000 100000" BIG_IDLE=500 BIG_HOLD=10s BIG_N=10 HEAP_READERS=500 HEAP_BLOGS='9|10000|100000'
+
 fi
 MAX_TIME=${BENCH_MAX_TIME:-15m}
 GLOW_VERSION=${GLOW_VERSION:-v2.1.1} # the proxy answers @latest with 403 here: see docs/benchmarks.md
@@ -331,6 +333,19 @@ for size in $BIG_SIZES; do
   stop "$STARTED_PID"
   rm -rf "$TMP/big$size"
 done
+
+# What an idle reader keeps, after a collection: a big blog's server grows
+# its heap far before its first collection, so its RSS per session counts
+# garbage a 9-post blog's server has collected already.
+echo "== heap kept per idle reader (go test -bench IdleReaders)"
+SSHBLOG_IDLE_READERS=$HEAP_READERS go test -run XXX -bench "IdleReaders/posts=($HEAP_BLOGS)\$" -benchtime 1x ./internal/server/ 2>&1 |
+  tee "$TMP/heap.txt" | grep '^BenchmarkIdleReaders' || { cat "$TMP/heap.txt"; exit 1; }
+awk -v n="$HEAP_READERS" '/^BenchmarkIdleReaders\/posts=/ {
+    split($1, a, "="); sub(/-[0-9]+$/, "", a[2]); posts = a[2]
+    for (i = 1; i < NF; i++) { if ($(i+1) == "KB/reader") kb = $i; if ($(i+1) == "goroutines/reader") g = $i }
+    p = (posts == 9) ? "" : "posts" posts / 1000 "k."
+    printf "{\"measure\":\"%sreader.heap\",\"label\":\"sshblog\",\"unit\":\"KB\",\"median\":%s,\"n\":%d,\"note\":\"live heap and stacks per idle reader after a GC, %d readers at 100x30, %s goroutines each\"}\n", p, kb, n, n, g
+  }' "$TMP/heap.txt" >>"$RESULTS"
 
 echo
 echo "== results"

@@ -188,9 +188,8 @@ func (s *Server) runApp(sess ssh.Session) {
 	app := &appSession{
 		srv: s, sess: own, screen: scr, ctx: ctx, cancel: cancel, t: locale.For(lang),
 		wake: make(chan struct{}, 1), env: env, prof: profile,
-		// Keyed by what the frame depends on, the catalogue and the site's
-		// language the reader gets, so that no client-made LANG value
-		// takes a place of its own. A time zone changes the dates.
+		// The home list, whose first frames are shared; a reader's own
+		// time zone changes its dates.
 		home: len(sess.Command()) == 0 && !hasEnv(env, "TZ"),
 		opts: tui.Options{
 			Renderer: s.Renderer,
@@ -214,7 +213,7 @@ func (s *Server) runApp(sess ssh.Session) {
 	// A reader who opens the home list at a size someone already had sees
 	// that first frame before anything of theirs is even built.
 	now := s.serving()
-	model := app.drawHome(now, cols, rows)
+	model := app.drawFirst(now, cols, rows)
 
 	s.apps.add(app)
 	defer s.apps.remove(app)

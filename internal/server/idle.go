@@ -22,14 +22,18 @@ import (
 // throwaway model), and quitting. Anything else, a key, a click, a paste,
 // a new window size, starts the app, built as the screen shows it.
 
-// drawHome shows the home list of sv at cols x rows: the first frame from
-// the shared cache when the app is the home list, else drawn by the app. It
-// returns the app it built, nil when the frame came from the cache.
-func (a *appSession) drawHome(sv *served, cols, rows int) tea.Model {
+// drawFirst shows the app's first screen of sv at cols x rows: the home
+// list's frame from the shared cache, else drawn by the app (a deep link,
+// a notice). It returns the app it built, nil when the frame came from the
+// cache.
+func (a *appSession) drawFirst(sv *served, cols, rows int) tea.Model {
 	s := a.srv
 	a.mu.Lock()
 	notice := a.notice
 	a.mu.Unlock()
+	// Keyed by what the frame depends on, the catalogue and the site's
+	// language the reader gets, so that no client-made LANG value takes a
+	// place of its own.
 	key := frameKey{cols, rows, a.opts.Style, a.t.Lang + "/" + sv.blog.Language(a.opts.Lang), sv.gen}
 	cacheable := a.home && notice == nil
 	if cacheable {
@@ -85,7 +89,7 @@ func (a *appSession) idle(input *inputPump, now *served, cols, rows int) (*serve
 				now = b
 			}
 			shown = notice
-			a.drawHome(now, cols, rows)
+			a.drawFirst(now, cols, rows)
 		}
 	}
 }

@@ -14,11 +14,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 
+	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/server"
 	"github.com/sshblog/sshblog/internal/sshtest"
 )
@@ -30,6 +32,11 @@ import (
 //
 //	go test -run XXX -bench IdleReaders -benchtime 1x ./internal/server/
 //
+// for the embedded 9-post blog and generated ones of 10,000 and 100,000
+// posts: KB/reader is what a reader keeps (after a collection), which the
+// server's RSS shows only once the GC has run (a big blog's heap grows far
+// before its first collection).
+//
 // SSHBLOG_IDLE_READERS sets how many (default 300); SSHBLOG_IDLE_PROFILE
 // names a file for a heap profile taken while they are held, and
 // SSHBLOG_IDLE_GOROUTINES one for a goroutine dump.
@@ -38,28 +45,56 @@ func BenchmarkIdleReaders(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("SSHBLOG_IDLE_READERS")); err == nil && v > 0 {
 		n = v
 	}
-	addr, _ := startServer(b, func(s *server.Server) {
-		s.Limits.MaxSessions, s.Limits.MaxSessionsPerIP = n+10, n+10
-	})
-	// One reader first, so that what every reader shares (the first
-	// frame's cache, the renderer) is not counted as theirs.
-	warm := sshtest.Open(b, addr, 100, 30, sshtest.TermOptions{})
-	warm.WaitFor("Welcome to sshblog")
-	for b.Loop() {
-		before := idleSample()
-		release := holdIdleReaders(b, addr, n)
-		time.Sleep(time.Second) // the sessions' first writes and timers settle
-		after := idleSample()
-		if p := os.Getenv("SSHBLOG_IDLE_PROFILE"); p != "" {
-			writeProfile(b, "heap", p)
+	for _, posts := range []int{0, 10000, 100000} {
+		name, title := "posts=9", "Welcome to sshblog" // 0: the embedded blog
+		if posts > 0 {
+			name, title = fmt.Sprintf("posts=%d", posts), "Post number"
 		}
-		if p := os.Getenv("SSHBLOG_IDLE_GOROUTINES"); p != "" {
-			writeProfile(b, "goroutine", p)
-		}
-		release()
-		b.ReportMetric(float64(after.bytes-before.bytes)/float64(n)/1024, "KB/reader")
-		b.ReportMetric(float64(after.goroutines-before.goroutines)/float64(n), "goroutines/reader")
+		b.Run(name, func(b *testing.B) {
+			addr, _ := startServer(b, func(s *server.Server) {
+				s.Limits.MaxSessions, s.Limits.MaxSessionsPerIP = n+10, n+10
+				if posts > 0 {
+					s.Blog = generatedBlog(b, posts)
+				}
+			})
+			// One reader first, so that what every reader shares (the first
+			// frame's cache, the renderer) is not counted as theirs.
+			warm := sshtest.Open(b, addr, 100, 30, sshtest.TermOptions{})
+			warm.WaitFor(title)
+			for b.Loop() {
+				before := idleSample()
+				release := holdIdleReaders(b, addr, n, title)
+				time.Sleep(time.Second) // the sessions' first writes and timers settle
+				after := idleSample()
+				if p := os.Getenv("SSHBLOG_IDLE_PROFILE"); p != "" {
+					writeProfile(b, "heap", p)
+				}
+				if p := os.Getenv("SSHBLOG_IDLE_GOROUTINES"); p != "" {
+					writeProfile(b, "goroutine", p)
+				}
+				release()
+				b.ReportMetric(float64(after.bytes-before.bytes)/float64(n)/1024, "KB/reader")
+				b.ReportMetric(float64(after.goroutines-before.goroutines)/float64(n), "goroutines/reader")
+				b.ReportMetric(float64(after.allocated-before.allocated)/float64(n)/1024, "allocated-KB/reader")
+			}
+		})
 	}
+}
+
+// generatedBlog is n short posts, "Post number N", a few tags.
+func generatedBlog(b *testing.B, n int) *content.Blog {
+	fsys := fstest.MapFS{}
+	tags := []string{"go", "ssh", "terminal", "review", "한국어"}
+	for i := range n {
+		fsys[fmt.Sprintf("posts/post-%06d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"---\ntitle: Post number %d about the terminal\ndate: 2020-01-01T00:00:00Z\ntags: [%s, %s]\n---\nA description of post %d, one line for the list.\n",
+			i, tags[i%len(tags)], tags[(i/5)%len(tags)], i)}
+	}
+	blog, problems, err := content.Load(fsys, content.Options{})
+	if err != nil || len(problems) > 0 {
+		b.Fatal(err, problems)
+	}
+	return blog
 }
 
 // TestIdleReadersRunNoProgram checks that readers who look at the home
@@ -73,7 +108,7 @@ func TestIdleReadersRunNoProgram(t *testing.T) {
 	warm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
 	warm.WaitFor("Welcome to sshblog")
 	before := runtime.NumGoroutine()
-	release := holdIdleReaders(t, addr, n)
+	release := holdIdleReaders(t, addr, n, "Welcome to sshblog")
 	held := runtime.NumGoroutine() - before
 	release()
 	if per := float64(held) / n; per > 8 {
@@ -105,10 +140,10 @@ func TestLightTerminalGetsLightTheme(t *testing.T) {
 // holdIdleReaders opens n idle readers at 100x30 from a child process
 // (this test binary again), so that only the server's side is counted
 // here; it returns once each has its first frame, and release closes them.
-func holdIdleReaders(t testing.TB, addr string, n int) (release func()) {
+func holdIdleReaders(t testing.TB, addr string, n int, title string) (release func()) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIdleReadersClient$")
-	cmd.Env = append(os.Environ(), "SSHBLOG_IDLE_CLIENT="+addr+","+strconv.Itoa(n))
+	cmd.Env = append(os.Environ(), "SSHBLOG_IDLE_CLIENT="+addr+","+strconv.Itoa(n)+","+title)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -130,6 +165,7 @@ func holdIdleReaders(t testing.TB, addr string, n int) (release func()) {
 type sample struct {
 	bytes      int64
 	goroutines int
+	allocated  uint64 // ever, garbage included
 }
 
 // idleSample is the live heap (after a collection) plus goroutine stacks.
@@ -138,7 +174,7 @@ func idleSample() sample {
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	return sample{int64(m.HeapAlloc + m.StackInuse), runtime.NumGoroutine()}
+	return sample{int64(m.HeapAlloc + m.StackInuse), runtime.NumGoroutine(), m.TotalAlloc}
 }
 
 func writeProfile(b *testing.B, name, path string) {
@@ -164,7 +200,8 @@ func TestIdleReadersClient(t *testing.T) {
 	if spec == "" {
 		t.Skip("run by BenchmarkIdleReaders")
 	}
-	addr, count, _ := strings.Cut(spec, ",")
+	addr, rest, _ := strings.Cut(spec, ",")
+	count, title, _ := strings.Cut(rest, ",")
 	n, _ := strconv.Atoi(count)
 	var (
 		wg   sync.WaitGroup
@@ -179,7 +216,7 @@ func TestIdleReadersClient(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, err := openIdle(addr)
+			c, _, _, err := openReader(addr, title)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -201,15 +238,9 @@ func TestIdleReadersClient(t *testing.T) {
 	}
 }
 
-// openIdle opens one PTY session and waits for the home list's title.
-func openIdle(addr string) (*gossh.Client, error) {
-	c, _, _, err := openReader(addr)
-	return c, err
-}
-
 // openReader opens one PTY session, its stdin open as a terminal's is,
-// and waits for the home list's title.
-func openReader(addr string) (*gossh.Client, *gossh.Session, io.Writer, error) {
+// and waits for title on the home list.
+func openReader(addr, title string) (*gossh.Client, *gossh.Session, io.Writer, error) {
 	c, err := gossh.Dial("tcp", addr, sshtest.ClientConfig("reader"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -220,7 +251,7 @@ func openReader(addr string) (*gossh.Client, *gossh.Session, io.Writer, error) {
 		return nil, nil, nil, err
 	}
 	seen := make(chan struct{})
-	w := &waitWriter{want: []byte("Welcome to sshblog"), seen: seen}
+	w := &waitWriter{want: []byte(title), seen: seen}
 	s.Stdout = w
 	// Stdin stays open, as a reader's terminal does: a nil Stdin would
 	// send EOF at once.
@@ -280,7 +311,7 @@ func (w *waitWriter) Write(p []byte) (int, error) {
 func BenchmarkCompleteSession(b *testing.B) {
 	addr, _ := startServer(b, func(s *server.Server) { s.Logger = log.New(io.Discard) })
 	for b.Loop() {
-		c, s, stdin, err := openReader(addr)
+		c, s, stdin, err := openReader(addr, "Welcome to sshblog")
 		if err != nil {
 			b.Fatal(err)
 		}
