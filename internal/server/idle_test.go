@@ -14,13 +14,12 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"charm.land/log/v2"
 	gossh "golang.org/x/crypto/ssh"
 
-	"github.com/sshblog/sshblog/internal/content"
+	"github.com/sshblog/sshblog/internal/blogtest"
 	"github.com/sshblog/sshblog/internal/server"
 	"github.com/sshblog/sshblog/internal/sshtest"
 )
@@ -54,7 +53,7 @@ func BenchmarkIdleReaders(b *testing.B) {
 			addr, _ := startServer(b, func(s *server.Server) {
 				s.Limits.MaxSessions, s.Limits.MaxSessionsPerIP = n+10, n+10
 				if posts > 0 {
-					s.Blog = generatedBlog(b, posts)
+					s.Blog = blogtest.Generated(b, posts)
 				}
 			})
 			// One reader first, so that what every reader shares (the first
@@ -79,22 +78,6 @@ func BenchmarkIdleReaders(b *testing.B) {
 			}
 		})
 	}
-}
-
-// generatedBlog is n short posts, "Post number N", a few tags.
-func generatedBlog(b *testing.B, n int) *content.Blog {
-	fsys := fstest.MapFS{}
-	tags := []string{"go", "ssh", "terminal", "review", "한국어"}
-	for i := range n {
-		fsys[fmt.Sprintf("posts/post-%06d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
-			"---\ntitle: Post number %d about the terminal\ndate: 2020-01-01T00:00:00Z\ntags: [%s, %s]\n---\nA description of post %d, one line for the list.\n",
-			i, tags[i%len(tags)], tags[(i/5)%len(tags)], i)}
-	}
-	blog, problems, err := content.Load(fsys, content.Options{})
-	if err != nil || len(problems) > 0 {
-		b.Fatal(err, problems)
-	}
-	return blog
 }
 
 // TestIdleReadersRunNoProgram checks that readers who look at the home

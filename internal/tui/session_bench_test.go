@@ -4,28 +4,14 @@ import (
 	"fmt"
 	"runtime"
 	"testing"
-	"testing/fstest"
 
+	"github.com/sshblog/sshblog/internal/blogtest"
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/render"
 )
 
 // manyPosts is a blog of n short posts with a few tags.
-func manyPosts(b *testing.B, n int) *content.Blog {
-	b.Helper()
-	fsys := fstest.MapFS{}
-	tags := []string{"go", "ssh", "terminal", "review", "한국어"}
-	for i := range n {
-		fsys[fmt.Sprintf("posts/post-%06d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil,
-			"---\ntitle: Post number %d about the terminal\ndate: 2020-01-01T00:00:00Z\ntags: [%s, %s]\n---\nA description of post %d, one line for the list.\n",
-			i, tags[i%len(tags)], tags[(i/5)%len(tags)], i)}
-	}
-	blog, problems, err := content.Load(fsys, content.Options{})
-	if err != nil || len(problems) > 0 {
-		b.Fatal(err, problems)
-	}
-	return blog
-}
+func manyPosts(b *testing.B, n int) *content.Blog { return blogtest.Generated(b, n) }
 
 // BenchmarkReaderFirstScreen is what one more reader of a blog costs the
 // app: a Model at 100x30 and its first frame, with the blog's lists shared
