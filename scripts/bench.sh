@@ -11,7 +11,7 @@
 #
 # Usage: scripts/bench.sh [--quick] [--table FILE] [--results FILE]
 #   --quick       smoke run: few connections, 50 idle sessions for 5 s,
-#                 rate for 2 s; under a minute (what CI runs). It leaves
+#                 rate for 2 s, a 10,000-post blog; about a minute (what CI runs). It leaves
 #                 sshd+glow out unless glow is built already (a full run
 #                 builds it) or BENCH_GLOW=build.
 #   --table FILE  also write the table (Markdown) to FILE
@@ -121,7 +121,7 @@ ready() { # ready NAME ADDR
 # --- what is missing -------------------------------------------------------
 # glow: on PATH, or built once into the cache from the module proxy. A
 # --quick run does not spend the ~30 s a first build takes (it must stay
-# under a minute): without glow already built it leaves sshd+glow out,
+# about a minute): without glow already built it leaves sshd+glow out,
 # unless BENCH_GLOW=build.
 CACHE=${XDG_CACHE_HOME:-$HOME/.cache}/sshblog-bench
 GLOW=$(command -v glow || true)
