@@ -27,7 +27,7 @@ func filterKey(fs *flag.FlagSet, args []string) error {
 	fs.StringVar(&title, "title", "Generated post", "text that marks the first frame")
 	fs.StringVar(&query, "query", "post 123", "`TEXT` typed after / before the key timed")
 	fs.StringVar(&key, "type", "4", "the key timed")
-	fs.StringVar(&before, "before", "Generated post 1239", "text on screen once --query's matches are")
+	fs.StringVar(&before, "before", "Generated post 9123", "text on screen once --query's matches are (the newest: words with 1, 2, 3 in order match too)")
 	fs.StringVar(&after, "after", "Generated post 1234", "text on screen once the key's matches are (--before then gone)")
 	fs.StringVar(&measure, "measure", "filter.key", "the measure's name")
 	if err := parse(fs, args); err != nil {
