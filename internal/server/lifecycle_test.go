@@ -293,11 +293,17 @@ func (c *stallConn) Close() error {
 // the connection is never idle: it is cut off once a write has waited for
 // the idle timeout, and its slot, goroutines and fd come back.
 func TestClientThatStopsReadingIsCutOff(t *testing.T) {
-	// One long post, so that every page is a screenful of new text.
+	// One long post whose every row differs from every other, so that the
+	// end and the start of it share no cell: each jump redraws the screen,
+	// and the client's 2 MiB SSH window fills within a few dozen frames.
 	var post strings.Builder
 	post.WriteString("---\ntitle: Long\ndate: 2026-01-02\n---\n\n")
-	for i := range 3000 {
-		fmt.Fprintf(&post, "Line %d of a long post, with enough words to fill a good part of the row.\n\n", i)
+	for i := range 600 {
+		fmt.Fprintf(&post, "Row%d", i)
+		for k := range 24 {
+			fmt.Fprintf(&post, " %08x", uint32(i*2654435761+k*40503))
+		}
+		post.WriteString("\n\n")
 	}
 	blog, _, err := content.Load(fstest.MapFS{"2026-01-02-long.md": {Data: []byte(post.String())}}, content.Options{})
 	if err != nil {
@@ -318,42 +324,48 @@ func TestClientThatStopsReadingIsCutOff(t *testing.T) {
 		t.Fatal(err)
 	}
 	client := gossh.NewClient(c, chans, reqs)
-	sess, err := client.NewSession()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stdin, _ := sess.StdinPipe()
-	if err := sess.RequestPty("xterm-256color", 100, 200, gossh.TerminalModes{}); err != nil {
-		t.Fatal(err)
-	}
-	if err := sess.Start("long"); err != nil {
-		t.Fatal(err)
-	}
-	time.Sleep(200 * time.Millisecond) // the first frame is on its way
+	// Keepalives, as OpenSSH's ServerAliveInterval sends them, while the
+	// post renders: under the race detector on a busy machine that can
+	// take longer than the idle timeout.
+	rendered := make(chan struct{})
+	go func() {
+		tick := time.NewTicker(700 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-rendered:
+				return
+			case <-tick.C:
+				_, _, _ = client.SendRequest("keepalive@openssh.com", false, nil)
+			}
+		}
+	}()
+	tm := sshtest.OpenOn(t, client, 500, 200, sshtest.TermOptions{Command: "long"})
+	// From here on every key is a new screenful.
+	tm.WaitFor("Row0 ")
+	close(rendered)
 	conn.stall()
-	// Pages of a 200x100 window until the server's writes block, and keys
-	// all along, so that bytes keep arriving at the server.
+	stalled := time.Now()
+	// Jumps to the end and the start until the server's writes block, and
+	// keys all along, so that bytes keep arriving at the server.
 	stop := time.After(20 * time.Second)
 	tick := time.NewTicker(10 * time.Millisecond)
 	defer tick.Stop()
-	cut := false
-	for i := 0; !cut; i++ {
+	for i := 0; ; i++ {
 		select {
 		case <-stop:
 			t.Fatal("the server still had the connection 20 s after the client stopped reading (idle timeout 2 s)")
 		case <-tick.C:
 		}
-		key := "G" // the end, then the start: every line changes
+		key := "G" // the end, then the start: every cell changes
 		if i%2 == 1 {
 			key = "g"
 		}
-		if _, err := stdin.Write([]byte(key)); err != nil {
-			cut = true
-		}
-		if metric(t, srv, "sshblog_connections_open") == 0 {
-			cut = true
+		if tm.Send(key) != nil || metric(t, srv, "sshblog_connections_open") == 0 {
+			break
 		}
 	}
+	t.Logf("cut off %v after the client stopped reading", time.Since(stalled).Round(time.Millisecond))
 	client.Close()
 	settle(t, srv, base, 5*time.Second)
 	sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{}).WaitFor("Long")

@@ -224,6 +224,13 @@ func (tm *Terminal) Type(keys string) {
 	}
 }
 
+// Send sends keys like Type, and returns the error instead of failing the
+// test: for tests whose connection is meant to be cut off.
+func (tm *Terminal) Send(keys string) error {
+	_, err := io.WriteString(tm.stdin, keys)
+	return err
+}
+
 // Resize changes the window, as a reader resizing their terminal does.
 func (tm *Terminal) Resize(cols, rows int) {
 	tm.t.Helper()
