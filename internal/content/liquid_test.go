@@ -343,3 +343,24 @@ func TestLiquidObjectAcrossLines(t *testing.T) {
 		}
 	}
 }
+
+// Each failing tag costs a new evaluation of the whole body, so their
+// number is bounded: past maxLiquidAttempts the body is shown without its
+// tags, and its text is all there.
+func TestManyFailingTagsAreBounded(t *testing.T) {
+	ls := testLiquidSite()
+	var in strings.Builder
+	for i := range 1000 {
+		fmt.Fprintf(&in, "line %d {%% highlight go %%}\n", i) // unclosed: each fails the body
+	}
+	got, problems := ls.render("p.md", in.String(), 1, nil)
+	if len(problems) != maxLiquidAttempts+1 {
+		t.Errorf("%d problems, want %d (one per attempt, then one for the rest)", len(problems), maxLiquidAttempts+1)
+	}
+	if last := problems[len(problems)-1].Msg; !strings.Contains(last, "more than 16 failing tags") {
+		t.Errorf("last problem %q, want it to say the rest is shown without tags", last)
+	}
+	if !strings.Contains(got, "line 0 ") || !strings.Contains(got, "line 999 ") || strings.Contains(got, "highlight") {
+		t.Errorf("the text without its tags, want every line and no tag; got %.200q…", got)
+	}
+}
