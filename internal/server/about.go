@@ -6,8 +6,6 @@ import (
 	"os"
 	"strings"
 
-	gossh "golang.org/x/crypto/ssh"
-
 	"github.com/sshblog/sshblog/internal/content"
 	"github.com/sshblog/sshblog/internal/locale"
 	"github.com/sshblog/sshblog/internal/tui"
@@ -41,12 +39,7 @@ func (s *Server) about(blog *content.Blog, host string) tui.About {
 
 // hostKeyFingerprint is the host key as ssh-keygen -l and OpenSSH's first
 // connection prompt show it, for readers to check it against.
-func (s *Server) hostKeyFingerprint() string {
-	if s.HostKey == nil {
-		return ""
-	}
-	return gossh.FingerprintSHA256(s.HostKey.PublicKey())
-}
+func (s *Server) hostKeyFingerprint() string { return s.fingerprint }
 
 func (s *Server) cmdAbout(env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("about", flag.ContinueOnError)

@@ -145,7 +145,9 @@ func (s *screen) drawLocked() {
 		// alternate screen, hide the cursor and take pastes as one.
 		b.WriteString(pushTitle + ansi.SetModeAltScreenSaveCursor + ansi.ResetModeTextCursorEnable + ansi.SetModeBracketedPaste)
 	}
-	if !s.started || v.MouseMode != s.last.MouseMode {
+	// A terminal starts with no mouse reporting: only turning it on, or a
+	// change, needs saying.
+	if s.started && v.MouseMode != s.last.MouseMode || !s.started && v.MouseMode != tea.MouseModeNone {
 		b.WriteString(mouseMode(v.MouseMode))
 	}
 	if (!s.started && v.WindowTitle != "") || (s.started && v.WindowTitle != s.last.WindowTitle) {
@@ -153,6 +155,16 @@ func (s *screen) drawLocked() {
 	}
 	if s.full {
 		b.WriteString(ansi.ResetStyle + ansi.CursorHomePosition + ansi.EraseEntireScreen)
+	}
+	erased := s.full // every line is blank: blank lines need no writing
+	// Where the cursor is: at the start of row next (the home position
+	// after erasing), or on row next-1 after a line that stops short of
+	// the last column, from where "\r\n" reaches row next in two bytes.
+	// After a line that fills the row it is left to a position sequence:
+	// terminals differ on where the cursor is after the last column.
+	next, home, short := -1, false, false
+	if erased {
+		next, home = 0, true
 	}
 
 	lines := strings.SplitN(v.Content, "\n", s.height+1)
@@ -168,17 +180,35 @@ func (s *screen) drawLocked() {
 		if !s.full && y < len(s.lines) && s.lines[y] == line {
 			continue
 		}
+		width := ansi.StringWidth(line)
+		if width > s.width {
+			line, width = ansi.Truncate(line, s.width, ""), s.width
+		}
+		if t := trimBlankEnd(line); t != line {
+			line, width = t, ansi.StringWidth(t)
+		}
+		if line == "" && erased {
+			continue
+		}
+		switch {
+		case y == next && home:
+		case y == next && short:
+			b.WriteString("\r\n")
+		default:
+			b.WriteString(ansi.CursorPosition(1, y+1))
+		}
 		// Erase first, then write: erasing after a line that fills the
 		// window would, in some terminals, erase its last cell.
-		b.WriteString(ansi.CursorPosition(1, y+1))
-		if !s.full {
+		if !erased {
 			b.WriteString(ansi.EraseEntireLine)
 		}
-		if ansi.StringWidth(line) > s.width {
-			line = ansi.Truncate(line, s.width, "")
+		if strings.IndexByte(line, ansi.ESC) >= 0 {
+			_, _ = colour.Write([]byte(line))
+			b.WriteString(ansi.ResetStyle)
+		} else {
+			b.WriteString(line) // nothing to convert, nothing to reset
 		}
-		_, _ = colour.Write([]byte(line))
-		b.WriteString(ansi.ResetStyle)
+		next, home, short = y+1, false, width < s.width
 	}
 	s.lines = append(s.lines[:0], lines...)
 	s.full = false
@@ -188,6 +218,44 @@ func (s *screen) drawLocked() {
 	s.started = true
 	s.last = v
 	_, _ = s.w.Write(b.Bytes())
+}
+
+// trimBlankEnd drops what a line ends with that the erased line already
+// shows: spaces in the default style, and the resets around them. Lipgloss
+// pads every line to its block's width, so this is about half of a list
+// frame's bytes, which every reader's terminal would otherwise parse. The
+// style is known to be the default only after a reset or before any
+// escape; a line whose last escape is anything else (a colour, a
+// hyperlink) keeps its end as it is.
+func trimBlankEnd(line string) string {
+	end := len(line)
+	for end > 0 {
+		switch {
+		case line[end-1] == ' ':
+			end--
+		case strings.HasSuffix(line[:end], ansi.ResetStyle):
+			end -= len(ansi.ResetStyle)
+		case strings.HasSuffix(line[:end], "\x1b[0m"):
+			end -= len("\x1b[0m")
+		default:
+			goto trimmed
+		}
+	}
+trimmed:
+	if end == len(line) {
+		return line
+	}
+	head, tail := line[:end], line[end:]
+	last := strings.LastIndexByte(head, ansi.ESC)
+	if last < 0 || strings.HasPrefix(head[last:], ansi.ResetStyle) || strings.HasPrefix(head[last:], "\x1b[0m") {
+		return head // the tail's spaces are in the default style
+	}
+	// A style is on at the tail's start: its spaces up to the tail's first
+	// reset are kept (a background, an underline shows on them).
+	if r := strings.IndexByte(tail, ansi.ESC); r >= 0 {
+		return head + tail[:r]
+	}
+	return line
 }
 
 func mouseMode(m tea.MouseMode) string {

@@ -82,13 +82,14 @@ type Server struct {
 	// ("SSH-2.0-sshblog"). Empty means "sshblog".
 	Version string
 
-	initOnce sync.Once
-	initErr  error
-	current  atomic.Pointer[served] // Blog, until SetBlog
-	blogGen  atomic.Uint64          // SetBlog calls (served.gen)
-	ssh      *ssh.Server
-	limits   *limiter
-	refusals *refusalLog
+	initOnce    sync.Once
+	fingerprint string // the host key's, once init has run
+	initErr     error
+	current     atomic.Pointer[served] // Blog, until SetBlog
+	blogGen     atomic.Uint64          // SetBlog calls (served.gen)
+	ssh         *ssh.Server
+	limits      *limiter
+	refusals    *refusalLog
 
 	listenAddr atomic.Pointer[net.Addr] // the first listener's, for LinkHost
 
@@ -118,6 +119,7 @@ func (s *Server) init() error {
 			s.initErr = errors.New("server: no HostKey")
 			return
 		}
+		s.fingerprint = Fingerprint(s.HostKey.PublicKey()) // in every session's about screen
 		if s.Renderer == nil {
 			var listen net.Addr
 			if a := s.listenAddr.Load(); a != nil {
