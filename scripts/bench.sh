@@ -183,7 +183,10 @@ BIG=$(port 9) BIG_HTTP=$(port 10)
 # sshblog with its limits raised: every connection comes from 127.0.0.1.
 export SSHBLOG_MAX_SESSIONS=10000 SSHBLOG_MAX_SESSIONS_PER_IP=10000
 export SSHBLOG_CONN_RATE=10000000 SSHBLOG_CONN_BURST=100000
-start_floor()   { start floor   "$BENCH" serve-floor   --addr "$FLOOR"   --host-key "$TMP/keys/floor_key"   --http-addr "$FLOOR_HTTP"   --max-time "$MAX_TIME"; ready floor "$FLOOR"; }
+# The floor sends sshblog's own first frame (captured below), byte for
+# byte: the first-frame figures then compare the servers, not how much a
+# terminal has to parse.
+start_floor()   { start floor   "$BENCH" serve-floor   --addr "$FLOOR"   --host-key "$TMP/keys/floor_key"   --http-addr "$FLOOR_HTTP"   --max-time "$MAX_TIME" --frame "$TMP/frame.bin"; ready floor "$FLOOR"; }
 start_minimal() { start minimal "$BENCH" serve-minimal --addr "$MINIMAL" --host-key "$TMP/keys/minimal_key" --http-addr "$MINIMAL_HTTP" --max-time "$MAX_TIME"; ready minimal "$MINIMAL"; }
 start_sshblog() { start sshblog "$TMP/bin/sshblog" serve --addr "$SSHBLOG" --host-key "$TMP/keys/sshblog_key" --http-addr "$SSHBLOG_HTTP" --log-level warn; ready sshblog "$SSHBLOG"; }
 
@@ -244,6 +247,11 @@ echo "== machine"
 } | tee "$TMP/machine.txt"
 if [ "$QUICK" = 1 ]; then echo "mode: --quick (smoke run)" | tee -a "$TMP/machine.txt"; fi
 
+echo "== sshblog's first frame, for the floor to send"
+start_sshblog
+"$BENCH" capture --addr "$SSHBLOG" --out "$TMP/frame.bin"
+stop "$STARTED_PID"
+
 # --- idle sessions: each server fresh, one at a time -----------------------
 echo "== idle sessions"
 start_floor
@@ -283,7 +291,7 @@ fi
 "$BENCH" openssh-firstframe --addr "$SSHBLOG" -n "$N" --label sshblog --out "$RESULTS"
 # The floor again, turning delayed ACKs off: how much of OpenSSH's time is
 # the delayed-ACK stalls in the handshake rather than the server's work.
-start floor-quickack "$BENCH" serve-floor --quickack --addr "$QUICKACK" --host-key "$TMP/keys/quickack_key" --max-time "$MAX_TIME"
+start floor-quickack "$BENCH" serve-floor --quickack --addr "$QUICKACK" --host-key "$TMP/keys/quickack_key" --max-time "$MAX_TIME" --frame "$TMP/frame.bin"
 ready floor-quickack "$QUICKACK"
 "$BENCH" openssh-firstframe --addr "$QUICKACK" -n "$N" --label floor --measure openssh.quickack --out "$RESULTS"
 stop "$STARTED_PID"
@@ -334,17 +342,19 @@ for size in $BIG_SIZES; do
   rm -rf "$TMP/big$size"
 done
 
-# What an idle reader keeps, after a collection: a big blog's server grows
-# its heap far before its first collection, so its RSS per session counts
-# garbage a 9-post blog's server has collected already.
-echo "== heap kept per idle reader (go test -bench IdleReaders)"
-SSHBLOG_IDLE_READERS=$HEAP_READERS go test -run XXX -bench "IdleReaders/posts=($HEAP_BLOGS)\$" -benchtime 1x ./internal/server/ 2>&1 |
-  tee "$TMP/heap.txt" | grep '^BenchmarkIdleReaders' || { cat "$TMP/heap.txt"; exit 1; }
-awk -v n="$HEAP_READERS" '/^BenchmarkIdleReaders\/posts=/ {
+# What a reader keeps, after a collection, idle or after a key: a big blog's
+# server grows its heap far before its first collection, so its RSS per
+# session counts garbage a 9-post blog's server has collected already.
+echo "== heap kept per reader (go test -bench 'IdleReaders|ActiveReaders')"
+SSHBLOG_IDLE_READERS=$HEAP_READERS go test -run XXX -bench "(Idle|Active)Readers/posts=($HEAP_BLOGS)\$" -benchtime 1x ./internal/server/ 2>&1 |
+  tee "$TMP/heap.txt" | grep -E '^Benchmark(Idle|Active)Readers' || { cat "$TMP/heap.txt"; exit 1; }
+awk -v n="$HEAP_READERS" '/^Benchmark(Idle|Active)Readers\/posts=/ {
     split($1, a, "="); sub(/-[0-9]+$/, "", a[2]); posts = a[2]
     for (i = 1; i < NF; i++) { if ($(i+1) == "KB/reader") kb = $i; if ($(i+1) == "goroutines/reader") g = $i }
     p = (posts == 9) ? "" : "posts" posts / 1000 "k."
-    printf "{\"measure\":\"%sreader.heap\",\"label\":\"sshblog\",\"unit\":\"KB\",\"median\":%s,\"n\":%d,\"note\":\"live heap and stacks per idle reader after a GC, %d readers at 100x30, %s goroutines each\"}\n", p, kb, n, n, g
+    who = "idle reader"
+    if ($1 ~ /^BenchmarkActiveReaders/) { p = p "active."; who = "reader who pressed j" }
+    printf "{\"measure\":\"%sreader.heap\",\"label\":\"sshblog\",\"unit\":\"KB\",\"median\":%s,\"n\":%d,\"note\":\"live heap and stacks per %s after a GC, %d readers at 100x30, %s goroutines each\"}\n", p, kb, n, who, n, g
   }' "$TMP/heap.txt" >>"$RESULTS"
 
 echo

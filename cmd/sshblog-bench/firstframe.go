@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
+	"sync"
 	"time"
 )
 
@@ -66,4 +69,73 @@ func measureFirstFrame(c *clientFlags, title string) (handshake, frame time.Dura
 		fmt.Fprintf(os.Stderr, "note: session at %s did not end within 2s of ctrl+c\n", c.addr)
 	}
 	return cn.handshake, seen.Sub(start), nil
+}
+
+// capture saves the bytes a server sends up to and including its first
+// frame (the title, then no more output for a moment), so that the floor
+// can send exactly the same screen: the first-frame comparison is then of
+// the servers, not of how much a terminal has to draw.
+func capture(fs *flag.FlagSet, args []string) error {
+	var (
+		c     clientFlags
+		title string
+		path  string
+		quiet time.Duration
+	)
+	c.register(fs)
+	fs.StringVar(&title, "title", "Welcome to sshblog", "text that marks the first frame")
+	fs.StringVar(&path, "out", "", "`FILE` to write the frame to (required)")
+	fs.DurationVar(&quiet, "quiet", 300*time.Millisecond, "the frame is over after no output for this long")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if path == "" {
+		return usageError("capture: --out FILE is required")
+	}
+	if err := c.load(); err != nil {
+		return err
+	}
+	var rec recorder
+	scr := newScreen(c.cols, c.rows)
+	scr.watchStream(title)
+	cn, err := dialPTY(&c, c.cols, c.rows, io.MultiWriter(&rec, scr), time.Now())
+	if err != nil {
+		return err
+	}
+	defer cn.close()
+	scr.answer(io.Discard) // the frame as a terminal gets it, before any reply
+	defer scr.stop()
+	if _, err := scr.waitAppeared(title, c.timeout); err != nil {
+		return err
+	}
+	for n := scr.writeCount(); ; {
+		if _, err := scr.waitWrite(n, quiet); err != nil {
+			break // quiet: the frame is complete
+		}
+		n = scr.writeCount()
+	}
+	frame := rec.bytes()
+	if err := os.WriteFile(path, frame, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("captured %d bytes of %s's first frame at %dx%d into %s\n", len(frame), c.addr, c.cols, c.rows, path)
+	return nil
+}
+
+// recorder keeps every byte written to it.
+type recorder struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (r *recorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.buf.Write(p)
+}
+
+func (r *recorder) bytes() []byte {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return bytes.Clone(r.buf.Bytes())
 }

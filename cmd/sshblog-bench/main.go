@@ -33,6 +33,7 @@ func init() {
 		{"serve-floor", "the barest server of the stack (charm.land/ssh, no wish): writes one frame as soon as the shell opens", serveFloor},
 		{"serve-minimal", "a minimal wish + Bubble Tea program (default options): the per-session memory baseline", serveMinimal},
 		{"firstframe", "x/crypto client: dial to the title on screen, and the handshake", firstFrame},
+		{"capture", "save a server's first frame, as sent, for serve-floor --frame", capture},
 		{"openssh-firstframe", "OpenSSH's ssh in a real PTY: start of ssh to the title on screen", opensshFirstFrame},
 		{"open", "enter to the post's text on screen (cached, or uncached with a placeholder)", openPost},
 		{"idle", "hold N idle PTY sessions; the server's RSS and CPU from /proc", idle},

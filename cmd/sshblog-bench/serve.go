@@ -185,8 +185,20 @@ var floorFrame = strings.Join([]string{
 func serveFloor(fs *flag.FlagSet, args []string) error {
 	var f serverFlags
 	f.register(fs)
+	framePath := fs.String("frame", "", "`FILE` whose bytes are the one frame (sshblog-bench capture saves sshblog's); default: a short home list")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	frame := floorFrame
+	if *framePath != "" {
+		b, err := os.ReadFile(*framePath)
+		if err != nil {
+			return fmt.Errorf("--frame: %w", err)
+		}
+		if len(b) == 0 {
+			return usageError(fmt.Sprintf("--frame %s: the file is empty; capture a frame into it first (sshblog-bench capture)", *framePath))
+		}
+		frame = string(b)
 	}
 	return f.serveBare("serve-floor", func(s ssh.Session) {
 		if _, _, ok := s.Pty(); !ok {
@@ -194,7 +206,7 @@ func serveFloor(fs *flag.FlagSet, args []string) error {
 			s.Exit(1)
 			return
 		}
-		io.WriteString(s, floorFrame)
+		io.WriteString(s, frame)
 		buf := make([]byte, 512)
 		for {
 			n, err := s.Read(buf)

@@ -39,12 +39,19 @@ import (
 // SSHBLOG_IDLE_READERS sets how many (default 300); SSHBLOG_IDLE_PROFILE
 // names a file for a heap profile taken while they are held, and
 // SSHBLOG_IDLE_GOROUTINES one for a goroutine dump.
-func BenchmarkIdleReaders(b *testing.B) {
+func BenchmarkIdleReaders(b *testing.B) { benchReaders(b, "", 0, 10000, 100000) }
+
+// BenchmarkActiveReaders is BenchmarkIdleReaders for readers who pressed a
+// key (j: the app runs, its model and program built), on the embedded blog
+// and a 10,000-post one.
+func BenchmarkActiveReaders(b *testing.B) { benchReaders(b, "j", 0, 10000) }
+
+func benchReaders(b *testing.B, keys string, blogs ...int) {
 	n := 300
 	if v, err := strconv.Atoi(os.Getenv("SSHBLOG_IDLE_READERS")); err == nil && v > 0 {
 		n = v
 	}
-	for _, posts := range []int{0, 10000, 100000} {
+	for _, posts := range blogs {
 		name, title := "posts=9", "Welcome to sshblog" // 0: the embedded blog
 		if posts > 0 {
 			name, title = fmt.Sprintf("posts=%d", posts), "Post number"
@@ -60,9 +67,12 @@ func BenchmarkIdleReaders(b *testing.B) {
 			// frame's cache, the renderer) is not counted as theirs.
 			warm := sshtest.Open(b, addr, 100, 30, sshtest.TermOptions{})
 			warm.WaitFor(title)
+			if keys != "" {
+				warm.Type(keys)
+			}
 			for b.Loop() {
 				before := idleSample()
-				release := holdIdleReaders(b, addr, n, title)
+				release := holdIdleReaders(b, addr, n, keys, title)
 				time.Sleep(time.Second) // the sessions' first writes and timers settle
 				after := idleSample()
 				if p := os.Getenv("SSHBLOG_IDLE_PROFILE"); p != "" {
@@ -91,7 +101,7 @@ func TestIdleReadersRunNoProgram(t *testing.T) {
 	warm := sshtest.Open(t, addr, 100, 30, sshtest.TermOptions{})
 	warm.WaitFor("Welcome to sshblog")
 	before := runtime.NumGoroutine()
-	release := holdIdleReaders(t, addr, n, "Welcome to sshblog")
+	release := holdIdleReaders(t, addr, n, "", "Welcome to sshblog")
 	held := runtime.NumGoroutine() - before
 	release()
 	if per := float64(held) / n; per > 8 {
@@ -123,10 +133,10 @@ func TestLightTerminalGetsLightTheme(t *testing.T) {
 // holdIdleReaders opens n idle readers at 100x30 from a child process
 // (this test binary again), so that only the server's side is counted
 // here; it returns once each has its first frame, and release closes them.
-func holdIdleReaders(t testing.TB, addr string, n int, title string) (release func()) {
+func holdIdleReaders(t testing.TB, addr string, n int, keys, title string) (release func()) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestIdleReadersClient$")
-	cmd.Env = append(os.Environ(), "SSHBLOG_IDLE_CLIENT="+addr+","+strconv.Itoa(n)+","+title)
+	cmd.Env = append(os.Environ(), "SSHBLOG_IDLE_CLIENT="+addr+","+strconv.Itoa(n)+","+keys+","+title)
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = os.Stderr
@@ -184,7 +194,8 @@ func TestIdleReadersClient(t *testing.T) {
 		t.Skip("run by BenchmarkIdleReaders")
 	}
 	addr, rest, _ := strings.Cut(spec, ",")
-	count, title, _ := strings.Cut(rest, ",")
+	count, rest, _ := strings.Cut(rest, ",")
+	keys, title, _ := strings.Cut(rest, ",")
 	n, _ := strconv.Atoi(count)
 	var (
 		wg   sync.WaitGroup
@@ -199,7 +210,7 @@ func TestIdleReadersClient(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			c, _, _, err := openReader(addr, title)
+			c, _, _, err := openReader(addr, title, keys)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -223,7 +234,7 @@ func TestIdleReadersClient(t *testing.T) {
 
 // openReader opens one PTY session, its stdin open as a terminal's is,
 // and waits for title on the home list.
-func openReader(addr, title string) (*gossh.Client, *gossh.Session, io.Writer, error) {
+func openReader(addr, title, keys string) (*gossh.Client, *gossh.Session, io.Writer, error) {
 	c, err := gossh.Dial("tcp", addr, sshtest.ClientConfig("reader"))
 	if err != nil {
 		return nil, nil, nil, err
@@ -253,26 +264,55 @@ func openReader(addr, title string) (*gossh.Client, *gossh.Session, io.Writer, e
 	}
 	select {
 	case <-seen:
-		return c, s, stdin, nil
 	case <-time.After(sshtest.DefaultTimeout):
 		c.Close()
 		return nil, nil, nil, fmt.Errorf("no first frame in %s", sshtest.DefaultTimeout)
 	}
+	if keys == "" {
+		return c, s, stdin, nil
+	}
+	// Keys after the first frame start the app: wait for what it draws.
+	drawn := w.next()
+	if _, err := io.WriteString(stdin, keys); err != nil {
+		c.Close()
+		return nil, nil, nil, err
+	}
+	select {
+	case <-drawn:
+		return c, s, stdin, nil
+	case <-time.After(sshtest.DefaultTimeout):
+		c.Close()
+		return nil, nil, nil, fmt.Errorf("nothing drawn after %q in %s", keys, sshtest.DefaultTimeout)
+	}
 }
 
-// waitWriter closes seen once want has been written (keeping only a tail).
+// waitWriter closes seen once want has been written (keeping only a tail),
+// and then the channel of next on the next write.
 type waitWriter struct {
-	mu   sync.Mutex
-	tail []byte
-	want []byte
-	seen chan struct{}
-	done bool
+	mu    sync.Mutex
+	tail  []byte
+	want  []byte
+	seen  chan struct{}
+	done  bool
+	after chan struct{}
+}
+
+// next is closed by the next write.
+func (w *waitWriter) next() <-chan struct{} {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.after = make(chan struct{})
+	return w.after
 }
 
 func (w *waitWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.done {
+		if w.after != nil {
+			close(w.after)
+			w.after = nil
+		}
 		return len(p), nil
 	}
 	w.tail = append(w.tail, p...)
@@ -294,7 +334,7 @@ func (w *waitWriter) Write(p []byte) (int, error) {
 func BenchmarkCompleteSession(b *testing.B) {
 	addr, _ := startServer(b, func(s *server.Server) { s.Logger = log.New(io.Discard) })
 	for b.Loop() {
-		c, s, stdin, err := openReader(addr, "Welcome to sshblog")
+		c, s, stdin, err := openReader(addr, "Welcome to sshblog", "")
 		if err != nil {
 			b.Fatal(err)
 		}
