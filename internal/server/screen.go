@@ -229,6 +229,7 @@ func (s *screen) drawLocked() {
 // hyperlink) keeps its end as it is.
 func trimBlankEnd(line string) string {
 	end := len(line)
+blank:
 	for end > 0 {
 		switch {
 		case line[end-1] == ' ':
@@ -238,10 +239,9 @@ func trimBlankEnd(line string) string {
 		case strings.HasSuffix(line[:end], "\x1b[0m"):
 			end -= len("\x1b[0m")
 		default:
-			goto trimmed
+			break blank
 		}
 	}
-trimmed:
 	if end == len(line) {
 		return line
 	}
