@@ -58,12 +58,12 @@ func TestScreenLooksTheSameWithoutBlankEnds(t *testing.T) {
 			"\n\n" +
 			"\x1b[7m reverse \x1b[m      ",
 	}
-	term := newTerm(w, h)
+	term := newTerm(t, w, h)
 	scr := newScreen(term, w, h, colorprofile.ANSI256)
 	for _, f := range frames {
 		scr.lastDraw = time.Time{} // draw now, not at the end of the frame interval
 		scr.show(tea.View{Content: f})
-		want := newTerm(w, h)
+		want := newTerm(t, w, h)
 		_, _ = want.Write([]byte("\x1b[H\x1b[2J" + strings.ReplaceAll(f, "\n", "\r\n")))
 		if got, want := term.Render(), want.Render(); got != want {
 			t.Errorf("frame %q:\nscreen drew\n%s\nwant\n%s", f, got, want)
@@ -71,9 +71,15 @@ func TestScreenLooksTheSameWithoutBlankEnds(t *testing.T) {
 	}
 }
 
-// newTerm is a terminal emulator whose replies to queries go nowhere.
-func newTerm(w, h int) *vt.Emulator {
+// newTerm is a terminal emulator whose replies to queries go nowhere,
+// until the test ends.
+func newTerm(t *testing.T, w, h int) *vt.Emulator {
 	e := vt.NewEmulator(w, h)
 	go func() { _, _ = io.Copy(io.Discard, e) }()
+	t.Cleanup(func() {
+		if c, ok := e.InputPipe().(io.Closer); ok {
+			_ = c.Close() // ends the copy (Emulator.Close would race with its Read)
+		}
+	})
 	return e
 }
