@@ -185,7 +185,9 @@ func (s *screen) drawLocked() {
 			line, width = ansi.Truncate(line, s.width, ""), s.width
 		}
 		if t := trimBlankEnd(line); t != line {
-			line, width = t, ansi.StringWidth(t)
+			// t is a prefix of line; what it left out is spaces (a cell
+			// each) and resets (none).
+			line, width = t, width-strings.Count(line[len(t):], " ")
 		}
 		if line == "" && erased {
 			continue
@@ -226,7 +228,7 @@ func (s *screen) drawLocked() {
 // frame's bytes, which every reader's terminal would otherwise parse. The
 // style is known to be the default only after a reset or before any
 // escape; a line whose last escape is anything else (a colour, a
-// hyperlink) keeps its end as it is.
+// hyperlink) keeps its end as it is. The result is a prefix of line.
 func trimBlankEnd(line string) string {
 	end := len(line)
 blank:
