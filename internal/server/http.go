@@ -39,7 +39,16 @@ func (s *Server) HTTPHandler() http.Handler {
 		}
 	})
 	if s.Metrics != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{}))
+		metrics := promhttp.HandlerFor(s.Metrics.Registry, promhttp.HandlerOpts{})
+		mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+			// Serve registers the blog's and the renderer's metrics: a
+			// scrape before would see some and miss others.
+			if !s.started.Load() {
+				http.Error(w, "not started yet: the metrics are there once the SSH server serves", http.StatusServiceUnavailable)
+				return
+			}
+			metrics.ServeHTTP(w, r)
+		})
 	}
 	return mux
 }

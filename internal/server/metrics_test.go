@@ -214,3 +214,34 @@ func TestReadyzTurns503WhenShutdownBegins(t *testing.T) {
 		t.Fatal("Shutdown did not return after the last session ended")
 	}
 }
+
+// An operator's HTTP endpoints come up before the SSH server: until it
+// serves, /metrics says so rather than showing some metrics and not others
+// (the renderer's are registered when it starts).
+func TestMetricsBeforeServingSayNotStarted(t *testing.T) {
+	signer, _, err := server.LoadHostKey(t.TempDir() + "/host_ed25519")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ref := startServer(t) // the embedded blog, loaded once
+	srv := &server.Server{Blog: ref.Blog, HostKey: signer, Metrics: server.NewMetrics("test")}
+	base := serveHTTP(t, srv)
+	if code, body := get(t, base+"/metrics"); code != http.StatusServiceUnavailable || !strings.Contains(body, "not started") {
+		t.Errorf("/metrics before Serve: HTTP %d %q, want 503 saying it has not started", code, body)
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(l)
+	t.Cleanup(func() { srv.Close() })
+	for deadline := time.Now().Add(sshtest.DefaultTimeout); ; time.Sleep(time.Millisecond) {
+		if code, _ := get(t, base+"/metrics"); code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("/metrics never answered after Serve")
+		}
+	}
+	value(t, scrape(t, base), "sshblog_render_cache_misses_total", nil)
+}

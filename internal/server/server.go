@@ -99,6 +99,7 @@ type Server struct {
 	apps          appSet
 
 	accepting atomic.Bool // the SSH listener is serving
+	started   atomic.Bool // init has run: the metrics are registered
 	draining  atomic.Bool // a shutdown has begun
 
 	wrapModel func(tea.Model) tea.Model // tests: inject faults
@@ -188,6 +189,7 @@ func (s *Server) init() error {
 			return
 		}
 		s.ssh = srv
+		s.started.Store(true)
 	})
 	return s.initErr
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"errors"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -61,6 +63,19 @@ func startServer(t testing.TB, configure ...func(*server.Server)) (string, *serv
 			t.Error("Serve did not return after Close")
 		}
 	})
+	// Serving: its metrics registered, its listener taking connections.
+	ready := srv.HTTPHandler()
+	for deadline := time.Now().Add(sshtest.DefaultTimeout); ; {
+		rec := httptest.NewRecorder()
+		ready.ServeHTTP(rec, httptest.NewRequest("GET", "/readyz", nil))
+		if rec.Code == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the server is not ready after %s: %s", sshtest.DefaultTimeout, rec.Body)
+		}
+		time.Sleep(time.Millisecond)
+	}
 	return l.Addr().String(), srv
 }
 
