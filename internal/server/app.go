@@ -134,19 +134,41 @@ func (a *appSession) notify(msg tea.Msg) {
 }
 
 // appSet is the set of running apps, so that a shutdown can tell each
-// reader what is happening.
+// reader what is happening. It keeps what it was told to tell them: an
+// app whose first frame went out before it joined the set (runApp) is
+// told too, when it joins.
 type appSet struct {
-	mu  sync.Mutex
-	set map[*appSession]struct{}
+	mu     sync.Mutex
+	set    map[*appSession]struct{}
+	notice words // the shutdown's notice, once there is one
+	ending words // why every app was ended, once they were
 }
 
-func (as *appSet) add(a *appSession) {
+// add puts a in the set and returns what the apps in it have been told.
+func (as *appSet) add(a *appSession) (notice, ending words) {
 	as.mu.Lock()
 	defer as.mu.Unlock()
 	if as.set == nil {
 		as.set = map[*appSession]struct{}{}
 	}
 	as.set[a] = struct{}{}
+	return as.notice, as.ending
+}
+
+// announce keeps notice for apps yet to join and returns those in the set.
+func (as *appSet) announce(notice words) []*appSession {
+	as.mu.Lock()
+	as.notice = notice
+	as.mu.Unlock()
+	return as.list()
+}
+
+// endAll keeps reason for apps yet to join and returns those in the set.
+func (as *appSet) endAll(reason words) []*appSession {
+	as.mu.Lock()
+	as.ending = reason
+	as.mu.Unlock()
+	return as.list()
 }
 
 func (as *appSet) remove(a *appSession) {
@@ -215,8 +237,19 @@ func (s *Server) runApp(sess ssh.Session) {
 	now := s.serving()
 	model := app.drawFirst(now, cols, rows)
 
-	s.apps.add(app)
+	if s.beforeJoin != nil {
+		s.beforeJoin()
+	}
+	notice, ending := s.apps.add(app)
 	defer s.apps.remove(app)
+	// A shutdown that listed the apps before this one joined.
+	if ending != nil {
+		app.end(ending)
+		return
+	}
+	if notice != nil {
+		app.notify(tui.NoticeMsg(notice(app.t)))
+	}
 	if st := connStateOf(own.sctx); st != nil {
 		st.addApp(app)
 		defer st.removeApp(app)

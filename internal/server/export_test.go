@@ -3,6 +3,7 @@ package server
 import (
 	"net"
 	"net/netip"
+	"sync"
 	"sync/atomic"
 
 	tea "charm.land/bubbletea/v2"
@@ -46,3 +47,18 @@ func InjectPanicIn(s *Server, where string, once bool) {
 
 // AddrKey is the key the per-address limits count addr under.
 func AddrKey(addr net.Addr) netip.Addr { return addrOf(addr) }
+
+// HoldFirstJoin makes the first app session, its first frame drawn, wait
+// to join the server's set of apps until release is called: the moment a
+// shutdown could miss it.
+func HoldFirstJoin(s *Server) (release func()) {
+	ch := make(chan struct{})
+	var first atomic.Bool
+	s.beforeJoin = func() {
+		if first.CompareAndSwap(false, true) {
+			<-ch
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { close(ch) }) }
+}

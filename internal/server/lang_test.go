@@ -86,6 +86,49 @@ func TestShutdownNoticeInReadersLanguage(t *testing.T) {
 	}
 }
 
+// A reader whose first frame went out just before a shutdown listed the
+// readers is told too, and ends when they like, not when the grace
+// period runs out.
+func TestShutdownNoticeReachesAReaderStillJoining(t *testing.T) {
+	var release func()
+	addr, srv := startServer(t, func(s *server.Server) { release = server.HoldFirstJoin(s) })
+	defer release()
+	late := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
+	late.WaitFor("? more") // drawn; held before it joins
+	other := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
+	other.WaitFor("? more")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctx) }()
+	other.WaitFor("This server is restarting") // the shutdown has listed the readers
+	release()
+	late.WaitFor("This server is restarting")
+	late.Type("q")
+	other.Type("q")
+	late.WaitExit()
+	other.WaitExit()
+	if err := <-done; err != nil {
+		t.Errorf("Shutdown: %v", err)
+	}
+}
+
+// StopSessions ends a reader still joining too, with the reason on
+// their screen, once it joins.
+func TestStopSessionsEndsAReaderStillJoining(t *testing.T) {
+	var release func()
+	addr, srv := startServer(t, func(s *server.Server) { release = server.HoldFirstJoin(s) })
+	defer release()
+	late := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
+	late.WaitFor("? more")
+	srv.StopSessions()
+	release()
+	late.WaitExit()
+	if raw := string(late.Raw()); !strings.Contains(raw, "This server is stopping") {
+		t.Errorf("no reason on screen:\n%q", raw[max(0, len(raw)-300):])
+	}
+}
+
 // The plain mode asks in the reader's language.
 func TestPlainModeInKorean(t *testing.T) {
 	addr, _ := startServer(t)

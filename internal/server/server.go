@@ -102,8 +102,9 @@ type Server struct {
 	started   atomic.Bool // init has run: the metrics are registered
 	draining  atomic.Bool // a shutdown has begun
 
-	wrapModel func(tea.Model) tea.Model // tests: inject faults
-	panicIn   func(where string) bool   // tests: panic in this kind of goroutine
+	wrapModel  func(tea.Model) tea.Model // tests: inject faults
+	panicIn    func(where string) bool   // tests: panic in this kind of goroutine
+	beforeJoin func()                    // tests: runs as an app joins the set
 }
 
 // ErrServerClosed is returned by Serve after Shutdown or Close.

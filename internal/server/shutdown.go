@@ -25,7 +25,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		left := time.Until(deadline).Round(time.Second)
 		notice = func(t *locale.Messages) string { return fmt.Sprintf(t.RestartingIn, left) }
 	}
-	for _, a := range s.apps.list() {
+	for _, a := range s.apps.announce(notice) {
 		// Send waits for the app's event loop; one busy app must not hold
 		// up the others, and Send gives up once the app has ended.
 		go func() {
@@ -62,7 +62,7 @@ func (s *Server) endSessions(reason words) {
 	if err := s.init(); err != nil {
 		return
 	}
-	endAll(s, s.apps.list(), reason)
+	endAll(s, s.apps.endAll(reason), reason)
 	flush, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	s.waitSessions(flush)
