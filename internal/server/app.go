@@ -242,17 +242,20 @@ func (s *Server) runApp(sess ssh.Session) {
 	}
 	notice, ending := s.apps.add(app)
 	defer s.apps.remove(app)
-	// A shutdown that listed the apps before this one joined.
+	if st := connStateOf(own.sctx); st != nil {
+		if e := st.addApp(app); e != nil {
+			ending = e
+		}
+		defer st.removeApp(app)
+	}
+	// A shutdown, or the connection's timer, that listed the apps before
+	// this one joined.
 	if ending != nil {
 		app.end(ending)
 		return
 	}
 	if notice != nil {
 		app.notify(tui.NoticeMsg(notice(app.t)))
-	}
-	if st := connStateOf(own.sctx); st != nil {
-		st.addApp(app)
-		defer st.removeApp(app)
 	}
 	// SetBlog swaps, then offers to the apps it lists: an app drawn from
 	// the old blog and added after the listing sees the new one here.

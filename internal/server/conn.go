@@ -41,10 +41,11 @@ type connState struct {
 	channelOpens *rate.Limiter // session channels opened
 	globalReqs   *rate.Limiter // global requests (keepalives and the like)
 
-	mu    sync.Mutex
-	apps  map[*appSession]struct{}
-	timer *time.Timer
-	ends  time.Time // MaxSessionTime after the connection opened
+	mu     sync.Mutex
+	apps   map[*appSession]struct{}
+	ending words // why the apps were ended, for one that joins after
+	timer  *time.Timer
+	ends   time.Time // MaxSessionTime after the connection opened
 }
 
 // Per-connection request bounds: OpenSSH opens one session per connection
@@ -186,6 +187,7 @@ func (c *connState) check() {
 // restoring its reader's terminal first (bounded by a short write timeout).
 func (c *connState) endApps(reason words) {
 	c.mu.Lock()
+	c.ending = reason
 	apps := make([]*appSession, 0, len(c.apps))
 	for a := range c.apps {
 		apps = append(apps, a)
@@ -221,13 +223,16 @@ func endAll(s *Server, apps []*appSession, reason words) {
 // terminal to take the sequences that restore it.
 const endFlushTimeout = time.Second
 
-func (c *connState) addApp(a *appSession) {
+// addApp puts a in the connection's set and returns why the apps were
+// ended, if they were.
+func (c *connState) addApp(a *appSession) (ending words) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.apps == nil {
 		c.apps = map[*appSession]struct{}{}
 	}
 	c.apps[a] = struct{}{}
+	return c.ending
 }
 
 func (c *connState) removeApp(a *appSession) {
