@@ -18,6 +18,7 @@ type Lists struct {
 
 	mu   sync.Mutex
 	rows map[listKey]listRows
+	tags listRows // every tag, once a session shows them
 }
 
 // listRows are one shared list's rows and their filter texts, lowered for
@@ -65,4 +66,16 @@ func (s *Lists) items(locale, tag string) ([]list.Item, *filterTexts) {
 	r := listRows{items: rows, texts: newItemTexts(rows)}
 	s.rows[k] = r
 	return r.items, r.texts
+}
+
+// allTags is the list of the blog's tags and its filter texts, shared
+// like the post lists.
+func (s *Lists) allTags() ([]list.Item, *filterTexts) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.tags.items == nil {
+		items := tagItems(s.blog.Tags())
+		s.tags = listRows{items: items, texts: newItemTexts(items)}
+	}
+	return s.tags.items, s.tags.texts
 }

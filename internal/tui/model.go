@@ -115,7 +115,7 @@ type Model struct {
 	startCmd tea.Cmd // the first render of a deep-linked post
 
 	listStale bool   // a BlogMsg came: the list shows the old posts until applyBlog
-	lists     *Lists // the blog's, for the list once applyBlog takes them
+	lists     *Lists // m.blog's (the list takes them in applyBlog)
 }
 
 var _ tea.Model = (*Model)(nil)
@@ -157,6 +157,7 @@ func New(opts Options) *Model {
 	if lists == nil || lists.Blog() != blog {
 		lists = NewLists(blog)
 	}
+	m.lists = lists
 	m.list = newPostList(lists, m.st, m.dates, t, opts.Lang)
 	m.reader = newReader(r, m.st, m.dates, style, t, opts.Lang)
 	m.tags = newTagList(m.st, t, opts.Lang)
@@ -413,7 +414,8 @@ func (m *Model) listKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		return nil
 	case key.Matches(msg, l.keys.Tags):
-		cmd := m.tags.show(m.blog.Tags(), nil, pageList, l.tag)
+		items, texts := m.lists.allTags()
+		cmd := m.tags.show(items, texts, nil, pageList, l.tag)
 		return tea.Batch(cmd, m.setPage(pageTags))
 	case key.Matches(msg, l.keys.AllPosts):
 		cmd := l.setTag("", l.selected())
@@ -495,7 +497,7 @@ func (m *Model) readerKey(msg tea.KeyPressMsg) tea.Cmd {
 				tags = append(tags, t)
 			}
 		}
-		cmd := m.tags.show(tags, r.post, pageReader, "")
+		cmd := m.tags.show(tagItems(tags), nil, r.post, pageReader, "")
 		return tea.Batch(cmd, m.setPage(pageTags))
 	}
 	return r.update(msg)

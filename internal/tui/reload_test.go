@@ -107,3 +107,32 @@ func TestBigBlogFirstScreenAllocatesLittle(t *testing.T) {
 		t.Errorf("a 20,000-post list shows no page number:\n%s", ansi.Strip(screen))
 	}
 }
+
+// The tag index is the blog's, like its post lists: a reader who opens the
+// tags of a blog with 20,000 of them costs the rows on screen, not a row
+// per tag.
+func TestBigTagIndexIsShared(t *testing.T) {
+	files := map[string]string{}
+	for i := range 20000 {
+		files[fmt.Sprintf("p%05d.md", i)] = fmt.Sprintf("---\ntitle: Post %d\ndate: 2020-01-01\ntags: [tag%05d]\n---\nText %d.\n", i, i, i)
+	}
+	blog := loadMap(t, files)
+	lists := NewLists(blog)
+	opts := Options{Blog: blog, Lists: lists, Width: 100, Height: 30}
+	first := New(opts)
+	first.View()
+	first.Update(press("t")) // builds the shared tag rows
+	m := New(opts)
+	m.View()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m.Update(press("t"))
+	screen := ansi.Strip(m.View().Content)
+	runtime.ReadMemStats(&after)
+	if got := after.TotalAlloc - before.TotalAlloc; got > 256<<10 {
+		t.Errorf("opening the tags of 20,000 allocated %d KB, want what the screen needs", got>>10)
+	}
+	if !strings.Contains(screen, "tag00000") {
+		t.Errorf("the tag screen shows no tag:\n%s", screen)
+	}
+}

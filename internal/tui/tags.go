@@ -100,24 +100,36 @@ func newTagList(st *styles, t *locale.Messages, lang string) tagList {
 
 func (t *tagList) applyStyles() { applyListStyles(&t.list, t.st) }
 
-// show fills the list with tags, selecting current when it is there.
-func (t *tagList) show(tags []content.Tag, post *content.Post, from page, current string) tea.Cmd {
+// show fills the list with items (tagItems), selecting current when it is
+// there; texts are their filter texts when shared, else nil.
+func (t *tagList) show(items []list.Item, texts *filterTexts, post *content.Post, from page, current string) tea.Cmd {
 	t.post, t.from = post, from
 	t.list.ResetFilter()
-	items := make([]list.Item, len(tags))
 	sel := 0
-	for i, tag := range tags {
-		items[i] = tagItem{tag: tag}
-		if current != "" && strings.EqualFold(tag.Name, current) {
-			sel = i
+	if current != "" {
+		for i, it := range items {
+			if strings.EqualFold(it.(tagItem).tag.Name, current) {
+				sel = i
+				break
+			}
 		}
 	}
 	choosePaginator(&t.list, len(items), 1, t.list.Width(), t.list.Height())
 	cmd := t.list.SetItems(items)
 	t.flt.reset()
+	t.flt.texts = texts
 	t.list.Select(sel)
 	t.updateKeys()
 	return cmd
+}
+
+// tagItems are tags as the tag list's rows.
+func tagItems(tags []content.Tag) []list.Item {
+	items := make([]list.Item, len(tags))
+	for i, tag := range tags {
+		items[i] = tagItem{tag: tag}
+	}
+	return items
 }
 
 func (t *tagList) setSize(width, height int) {
