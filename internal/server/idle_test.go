@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/color"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"runtime"
@@ -102,10 +103,16 @@ func TestIdleReadersRunNoProgram(t *testing.T) {
 	warm.WaitFor("Welcome to sshblog")
 	before := runtime.NumGoroutine()
 	release := holdIdleReaders(t, addr, n, "", "Welcome to sshblog")
-	held := runtime.NumGoroutine() - before
-	release()
-	if per := float64(held) / n; per > 8 {
-		t.Errorf("%d idle readers hold %d goroutines, %.1f each; want at most 8 (no program until a key)", n, held, per)
+	defer release()
+	// The fewest seen for a while: a goroutine of a moment (a timer firing,
+	// a session's handshake ending) is not what the readers hold.
+	fewest := math.MaxInt
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && fewest > 8*n; {
+		fewest = min(fewest, runtime.NumGoroutine()-before)
+		time.Sleep(20 * time.Millisecond)
+	}
+	if per := float64(fewest) / n; per > 8 {
+		t.Errorf("%d idle readers hold %d goroutines, %.1f each; want at most 8 (no program until a key)", n, fewest, per)
 	}
 }
 
