@@ -73,10 +73,7 @@ func TestShutdownNoticeInReadersLanguage(t *testing.T) {
 	en := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
 	ko.WaitFor("? 더보기")
 	en.WaitFor("? more")
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Shutdown(ctx) }()
+	done := shutdownInBackground(t, srv, 10*time.Second)
 	ko.WaitFor("서버를 다시 시작합니다")
 	en.WaitFor("This server is restarting")
 	ko.Type("q")
@@ -97,10 +94,7 @@ func TestShutdownNoticeReachesAReaderStillJoining(t *testing.T) {
 	late.WaitFor("? more") // drawn; held before it joins
 	other := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
 	other.WaitFor("? more")
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Shutdown(ctx) }()
+	done := shutdownInBackground(t, srv, time.Minute)
 	other.WaitFor("This server is restarting") // the shutdown has listed the readers
 	release()
 	late.WaitFor("This server is restarting")
@@ -127,6 +121,16 @@ func TestStopSessionsEndsAReaderStillJoining(t *testing.T) {
 	if raw := string(late.Raw()); !strings.Contains(raw, "This server is stopping") {
 		t.Errorf("no reason on screen:\n%q", raw[max(0, len(raw)-300):])
 	}
+}
+
+// shutdownInBackground starts srv's Shutdown with grace to wait; its
+// result comes on the channel.
+func shutdownInBackground(t *testing.T, srv *server.Server, grace time.Duration) <-chan error {
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
+	t.Cleanup(cancel)
+	done := make(chan error, 1)
+	go func() { done <- srv.Shutdown(ctx) }()
+	return done
 }
 
 // The plain mode asks in the reader's language.

@@ -1,7 +1,6 @@
 package server_test
 
 import (
-	"context"
 	"io"
 	"net"
 	"net/http"
@@ -182,10 +181,7 @@ func TestReadyzTurns503WhenShutdownBegins(t *testing.T) {
 	// An open session keeps the shutdown waiting.
 	tm := sshtest.Open(t, addr, 80, 24, sshtest.TermOptions{})
 	tm.WaitFor("posts")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- srv.Shutdown(ctx) }()
+	done := shutdownInBackground(t, srv, 3*time.Second)
 	deadline = time.Now().Add(2 * time.Second)
 	for {
 		code, body := get(t, base+"/readyz")
