@@ -10,7 +10,7 @@
 # table with the ratios and the targets, and cleans up.
 #
 # Usage: scripts/bench.sh [--quick] [--table FILE] [--results FILE]
-#   --quick       smoke run: few connections, 50 idle sessions for 5 s,
+#   --quick       smoke run: few connections, 200 idle sessions for 5 s,
 #                 rate for 2 s, a 10,000-post blog; about a minute (what CI runs). It leaves
 #                 sshd+glow out unless glow is built already (a full run
 #                 builds it) or BENCH_GLOW=build.
@@ -43,7 +43,7 @@ cd "$(dirname "$0")/.."
 
 if [ "$QUICK" = 1 ]; then
   N=5 UNCACHED_N=3 FF_N=30
-  IDLE_SESSIONS=50 IDLE_HOLD=5s BASE_IDLE_SESSIONS=50 BASE_IDLE_HOLD=5s IDLE_SETTLE=1s
+  IDLE_SESSIONS=200 IDLE_HOLD=5s BASE_IDLE_SESSIONS=200 BASE_IDLE_HOLD=5s IDLE_SETTLE=1s
   RATE_DURATION=2s STARTUP_POSTS=10000 STARTUP_N=1
   BIG_SIZES="10000" BIG_IDLE=50 BIG_HOLD=3s BIG_N=3 HEAP_READERS=50 HEAP_BLOGS='9|10000'
 
