@@ -34,12 +34,8 @@ type languageJSON struct {
 // about is what the about command shows, for a reader who reaches the
 // server as host.
 func (s *Server) about(blog *content.Blog, host string) tui.About {
-	return tui.NewAbout(blog, host, s.hostKeyFingerprint())
+	return tui.NewAbout(blog, host, s.fingerprint)
 }
-
-// hostKeyFingerprint is the host key as ssh-keygen -l and OpenSSH's first
-// connection prompt show it, for readers to check it against.
-func (s *Server) hostKeyFingerprint() string { return s.fingerprint }
 
 func (s *Server) cmdAbout(env commandEnv, args []string) error {
 	fs := flag.NewFlagSet("about", flag.ContinueOnError)

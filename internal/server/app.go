@@ -223,7 +223,7 @@ func (s *Server) runApp(sess ssh.Session) {
 				stats.viewed.Add(1)
 			},
 			Host:    s.hostHint(sess),
-			HostKey: s.hostKeyFingerprint(),
+			HostKey: s.fingerprint,
 		},
 	}
 	defer func() { app.end(own.reason()) }()

@@ -83,7 +83,7 @@ type Server struct {
 	Version string
 
 	initOnce    sync.Once
-	fingerprint string // the host key's, once init has run
+	fingerprint string // the host key as ssh-keygen -l and OpenSSH's prompt show it, once init has run
 	initErr     error
 	current     atomic.Pointer[served] // Blog, until SetBlog
 	blogGen     atomic.Uint64          // SetBlog calls (served.gen)
