@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -150,7 +151,8 @@ type screen struct {
 	emu     *vt.Emulator
 	changed chan struct{} // closed and replaced on every write
 	writes  int
-	stream  *matcher // when set: sees the same output, for text that scrolls past
+	stream  *matcher      // when set: sees the same output, for text that scrolls past
+	raw     *bytes.Buffer // when set: keeps every byte of it (capture)
 }
 
 func newScreen(cols, rows int) *screen {
@@ -164,10 +166,27 @@ func (s *screen) Write(p []byte) (int, error) {
 	if s.stream != nil {
 		s.stream.Write(p)
 	}
+	if s.raw != nil {
+		s.raw.Write(p)
+	}
 	s.writes++
 	close(s.changed)
 	s.changed = make(chan struct{})
 	return n, err
+}
+
+// record keeps every byte written from now on, for recorded.
+func (s *screen) record() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.raw = &bytes.Buffer{}
+}
+
+// recorded is every byte written since record.
+func (s *screen) recorded() []byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return bytes.Clone(s.raw.Bytes())
 }
 
 // answer copies the emulator's replies to terminal queries (background

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"sync"
 	"time"
 )
 
@@ -95,10 +93,10 @@ func capture(fs *flag.FlagSet, args []string) error {
 	if err := c.load(); err != nil {
 		return err
 	}
-	var rec recorder
 	scr := newScreen(c.cols, c.rows)
 	scr.watchStream(title)
-	cn, err := dialPTY(&c, c.cols, c.rows, io.MultiWriter(&rec, scr), time.Now())
+	scr.record()
+	cn, err := dialPTY(&c, c.cols, c.rows, scr, time.Now())
 	if err != nil {
 		return err
 	}
@@ -114,28 +112,10 @@ func capture(fs *flag.FlagSet, args []string) error {
 		}
 		n = scr.writeCount()
 	}
-	frame := rec.bytes()
+	frame := scr.recorded()
 	if err := os.WriteFile(path, frame, 0o644); err != nil {
 		return err
 	}
 	fmt.Printf("captured %d bytes of %s's first frame at %dx%d into %s\n", len(frame), c.addr, c.cols, c.rows, path)
 	return nil
-}
-
-// recorder keeps every byte written to it.
-type recorder struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (r *recorder) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.buf.Write(p)
-}
-
-func (r *recorder) bytes() []byte {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return bytes.Clone(r.buf.Bytes())
 }
